@@ -1,0 +1,233 @@
+"""Text analysis shared by every search backend.
+
+One analyser turns text into the tokens both backends index and query with, so the
+embedded archive and Elasticsearch see the same words:
+
+* :func:`normalize` — a length-preserving, per-character normal form used for
+  matching: full-width ASCII → ASCII, lower case, Kangxi / CJK-supplement radicals →
+  the unified ideographs they stand for. Because it maps one character to exactly one
+  character, offsets found in the normal form are offsets in the original text, which
+  is how highlights are placed on the original text.
+* :func:`words` — jieba in search mode (long words plus their sub-words) over the
+  normal form, with the project's user dictionary of legal and administrative terms.
+* :func:`chars` — one token per Han character, ASCII runs kept whole: the basis of
+  exact-substring phrase matching and of 1–2 character queries.
+* :func:`query_terms` — how a user's query is split into terms; quoted parts stay
+  phrases. User text is never passed to a backend as syntax.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+_lock = threading.Lock()
+_tokenizer: jieba.Tokenizer | None = None
+_extra_dicts: list[Path] = []
+
+jieba.setLogLevel(logging.WARNING)
+
+
+def _build_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
+        table[cp] = chr(cp - 0xFEE0)
+    table[0x3000] = " "
+    # Kangxi radicals and CJK radicals supplement → unified ideographs, via NFKC where
+    # it gives a single ideograph (it does for all Kangxi radicals and most of 2E80).
+    for cp in list(range(0x2F00, 0x2FD6)) + list(range(0x2E80, 0x2EFF)):
+        ch = chr(cp)
+        mapped = unicodedata.normalize("NFKC", ch)
+        if len(mapped) == 1 and mapped != ch:
+            table[cp] = mapped
+    return table
+
+
+_TABLE = _build_table()
+
+
+def fold_lookalikes(text: str) -> str:
+    """Map Kangxi / CJK-supplement radicals to unified ideographs; keep everything else.
+
+    This is what ingest applies to extracted text: punctuation (full-width included)
+    stays exactly as printed.
+    """
+    return "".join(_TABLE.get(ord(c), c) if 0x2E80 <= ord(c) <= 0x2FD5 else c for c in text)
+
+
+def normalize(text: str) -> str:
+    """Length-preserving normal form for matching (see module docstring)."""
+    return text.translate(_TABLE).lower()
+
+
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"[{_HAN}]|[a-z0-9]+(?:\.[0-9]+)*")
+_HAN_RE = re.compile(rf"[{_HAN}]")
+
+
+def add_user_dictionary(path: Path) -> None:
+    """Register an extra jieba user dictionary (applies to the shared tokenizer)."""
+    global _tokenizer
+    with _lock:
+        _extra_dicts.append(Path(path))
+        _tokenizer = None
+
+
+def _get_tokenizer() -> jieba.Tokenizer:
+    global _tokenizer
+    if _tokenizer is None:
+        with _lock:
+            if _tokenizer is None:
+                tok = jieba.Tokenizer()
+                tok.initialize()
+                base = resources.files("gazette.data").joinpath("userdict.txt")
+                with resources.as_file(base) as p:
+                    tok.load_userdict(str(p))
+                for extra in _extra_dicts:
+                    tok.load_userdict(str(extra))
+                _tokenizer = tok
+    return _tokenizer
+
+
+def chars(text: str) -> list[str]:
+    """One token per Han character; ASCII letter/digit runs as one token each."""
+    return _TOKEN_RE.findall(normalize(text))
+
+
+def words(text: str) -> list[str]:
+    """jieba search-mode words of the normal form, without punctuation or spaces."""
+    tok = _get_tokenizer()
+    out: list[str] = []
+    for w in tok.cut_for_search(normalize(text), HMM=True):
+        w = w.strip()
+        if w and (_HAN_RE.search(w) or w.isalnum()):
+            out.append(w)
+    return out
+
+
+def words_text(text: str) -> str:
+    """:func:`words` joined by spaces — the content of every backend's word field."""
+    return " ".join(words(text))
+
+
+def chars_text(text: str) -> str:
+    """:func:`chars` joined by spaces — the content of the embedded char field."""
+    return " ".join(chars(text))
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One term of a user query.
+
+    ``chars`` is the sequence of character tokens that must appear consecutively (an
+    exact substring, ignoring punctuation and spaces); ``words`` are the jieba words of
+    the term, used for ranking; ``phrase`` says the user quoted it.
+    """
+
+    text: str
+    chars: tuple[str, ...]
+    words: tuple[str, ...]
+    phrase: bool = False
+
+
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
+
+
+def query_terms(q: str) -> list[QueryTerm]:
+    """Split a user's query into terms: quoted parts and whitespace-separated parts.
+
+    Each unquoted part is a term whose characters must occur as a substring; its jieba
+    words only rank. Terms without any indexable character are dropped, so a query of
+    pure punctuation yields no terms (callers treat that as "match nothing"/"match all"
+    as they document). Nothing here is ever interpreted as engine syntax.
+    """
+    terms: list[QueryTerm] = []
+    pos = 0
+    parts: list[tuple[str, bool]] = []
+    for m in _QUOTED.finditer(q):
+        parts.extend((p, False) for p in q[pos : m.start()].split())
+        parts.append((next(g for g in m.groups() if g is not None), True))
+        pos = m.end()
+    parts.extend((p, False) for p in q[pos:].replace('"', " ").split())
+    for text, phrase in parts:
+        cs = tuple(chars(text))
+        if not cs:
+            continue
+        terms.append(QueryTerm(text=text, chars=cs, words=tuple(dict.fromkeys(words(text))), phrase=phrase))
+    return terms
+
+
+def highlight_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
+    """Character spans of ``text`` where any term occurs, merged and sorted.
+
+    Matching is on the normal form and skips over punctuation/whitespace between the
+    term's characters exactly as the index does, so every search hit can be
+    highlighted on the original text.
+    """
+    if not terms:
+        return []
+    norm = normalize(text)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        pattern = r"[\s\u3000]*".join(re.escape(c) for c in term.chars)
+        if not pattern:
+            continue
+        for m in re.finditer(pattern, norm):
+            spans.append((m.start(), m.end()))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def snippets(text: str, terms: list[QueryTerm], *, width: int = 60, limit: int = 3) -> list[str]:
+    """Up to ``limit`` snippets of the original text around matches.
+
+    Returned snippets are HTML-escaped with matches wrapped in ``<mark>…</mark>``;
+    the text itself can never inject markup.
+    """
+    from html import escape
+
+    spans = highlight_spans(text, terms)
+    out: list[str] = []
+    used_until = -1
+    for s, e in spans:
+        if s < used_until:
+            continue
+        start = max(0, s - width // 3)
+        # start at a line boundary when one is near
+        nl = text.rfind("\n", start, s)
+        if nl != -1:
+            start = nl + 1
+        end = min(len(text), start + width)
+        if end < e:
+            end = e
+        nl = text.find("\n", e, end)
+        if nl != -1:
+            end = nl
+        pieces: list[str] = []
+        cur = start
+        for s2, e2 in spans:
+            if e2 <= start or s2 >= end:
+                continue
+            s2, e2 = max(s2, start), min(e2, end)
+            pieces.append(escape(text[cur:s2], quote=False))
+            pieces.append("<mark>" + escape(text[s2:e2], quote=False) + "</mark>")
+            cur = e2
+        pieces.append(escape(text[cur:end], quote=False))
+        out.append("".join(pieces).strip())
+        used_until = end
+        if len(out) >= limit:
+            break
+    return out

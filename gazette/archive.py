@@ -1,0 +1,311 @@
+"""The archive service: the record store plus the configured search backend.
+
+Every channel (CLI, API, EPUB, exports) goes through :class:`Archive`, so that what
+is stored, what is searchable and what is published come from one source. Contracts:
+
+* :meth:`Archive.save_source` stores one parsed source file — its issue, documents,
+  repeal clauses — in one transaction, indexes it, and only then records the file as
+  ingested. If anything fails, nothing of that file is recorded and re-running ingest
+  redoes it; a file already recorded (same sha256) is reported ``unchanged``.
+* Repeal clauses found in a document become ``repealed``/``expired`` events on the
+  documents they name, resolved by 发文字号 and else by title; targets not (yet) in the
+  archive are kept and resolved when the target arrives.
+* Exports are JSON Lines, one document per line, that :meth:`import_jsonl` reads back
+  with nothing lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from gazette.backends import SearchBackend, SearchQuery, SearchResult, open_backend
+from gazette.errors import IntegrityError, ParseError
+from gazette.model import Document, GazetteIssue, StatusEvent
+from gazette.settings import Settings, get_settings
+from gazette.store import Store
+
+
+class RepealClause(Protocol):
+    """What ingest reports for a repeal clause (see ``ingest.repeal``)."""
+
+    doc_number: str | None
+    title: str | None
+    kind: str
+    sentence: str
+
+
+@dataclass
+class SaveOutcome:
+    status: str  # "ingested" | "unchanged"
+    documents: list[str] = field(default_factory=list)
+    issue: str | None = None
+    resolved_repeals: int = 0
+
+
+_REPEAL_SCHEMA = """
+CREATE TABLE IF NOT EXISTS repeal_clauses (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    basis_document_id TEXT NOT NULL,
+    doc_number TEXT,
+    title TEXT,
+    kind TEXT NOT NULL,
+    sentence TEXT NOT NULL,
+    target_document_id TEXT,
+    UNIQUE (basis_document_id, doc_number, title, kind)
+);
+"""
+
+
+class Archive:
+    """One gazette archive: records in SQLite, search in the configured backend."""
+
+    def __init__(self, settings: Settings | None = None, *, backend: SearchBackend | None = None) -> None:
+        self.settings = settings or get_settings()
+        self.store = Store(self.settings.home)
+        if self.settings.userdict:
+            from gazette import analysis
+
+            analysis.add_user_dictionary(self.settings.userdict)
+        self.store.executescript(_REPEAL_SCHEMA)
+        self.backend = backend or open_backend(self.settings, self.store)
+
+    def close(self) -> None:
+        self.backend.close()
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- ingest --------------------------------------------------------------------
+    def save_source(
+        self,
+        *,
+        path: Path,
+        sha256: str,
+        kind: str,
+        page_count: int,
+        documents: list[Document],
+        issue: GazetteIssue | None = None,
+        repeals: dict[str, list[RepealClause]] | None = None,
+    ) -> SaveOutcome:
+        """Store and index one parsed source file atomically (see module docstring)."""
+        if self.store.has_file(sha256):
+            return SaveOutcome("unchanged")
+        stored = self.store.store_file(path, sha256, suffix=path.suffix.lower() or ".pdf")
+        touched: dict[str, Document] = {}
+        resolved = 0
+        with self.store.transaction() as conn:
+            if issue is not None:
+                self.store.put_issue(issue)
+            for doc in documents:
+                if self.store.has_document(doc.id):
+                    # The same document printed elsewhere (e.g. standalone and in a
+                    # gazette): keep the gazette placement once known.
+                    old = self.store.get_document(doc.id)
+                    if doc.gazette_issue is None and old.gazette_issue:
+                        doc = doc.model_copy(update={"gazette_issue": old.gazette_issue, "pages": old.pages})
+                touched[doc.id] = self.store.put_document(doc)
+            for basis_id, clauses in (repeals or {}).items():
+                for c in clauses:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO repeal_clauses(basis_document_id, doc_number, title, kind, sentence)"
+                        " VALUES (?,?,?,?,?)",
+                        (basis_id, c.doc_number, c.title, c.kind, c.sentence),
+                    )
+            for doc in self._resolve_repeals():
+                touched[doc.id] = doc
+                resolved += 1
+            self.backend.index(touched.values())
+            self.store.record_file(
+                sha256=sha256,
+                name=path.name,
+                size=path.stat().st_size,
+                kind=kind,
+                page_count=page_count,
+                stored_path=stored,
+            )
+        return SaveOutcome(
+            "ingested", [d.id for d in documents], issue.id if issue else None, resolved_repeals=resolved
+        )
+
+    def _resolve_repeals(self) -> list[Document]:
+        """Turn unresolved repeal clauses whose target is now archived into events."""
+        conn = self.store.conn
+        changed: list[Document] = []
+        rows = conn.execute("SELECT * FROM repeal_clauses WHERE target_document_id IS NULL").fetchall()
+        for row in rows:
+            targets = self.store.find_by_number(row["doc_number"]) if row["doc_number"] else []
+            if not targets and row["title"]:
+                targets = self.store.find_by_title(row["title"])
+            targets = [t for t in targets if t.id != row["basis_document_id"]]
+            if len(targets) != 1 or not self.store.has_document(row["basis_document_id"]):
+                continue
+            target = targets[0]
+            basis = self.store.get_document(row["basis_document_id"])
+            date = basis.effective_date or basis.published_date or basis.written_date
+            conn.execute("UPDATE repeal_clauses SET target_document_id=? WHERE id=?", (target.id, row["id"]))
+            if self.store.has_event(target.id, row["kind"], basis.id):
+                continue
+            changed.append(
+                self.store.add_event(
+                    StatusEvent(
+                        document_id=target.id,
+                        kind=row["kind"],
+                        date=date,
+                        cause=row["sentence"],
+                        basis_document_id=basis.id,
+                        basis_doc_number=basis.doc_number.text if basis.doc_number else None,
+                        actor="ingest",
+                    )
+                )
+            )
+        return changed
+
+    def unresolved_repeals(self) -> list[dict]:
+        rows = self.store.conn.execute(
+            "SELECT basis_document_id, doc_number, title, kind, sentence FROM repeal_clauses"
+            " WHERE target_document_id IS NULL ORDER BY id"
+        )
+        return [dict(r) for r in rows]
+
+    # -- reading -------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        return self.backend.search(query)
+
+    def get(self, doc_id: str) -> Document:
+        return self.store.get_document(doc_id)
+
+    def find_by_number(self, number: str) -> list[Document]:
+        return self.store.find_by_number(number)
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the archive's own documents."""
+        return self.backend.reindex(self.store.iter_documents())
+
+    def check(self) -> list[str]:
+        """Consistency problems between records, index and stored files (empty = fine)."""
+        problems: list[str] = []
+        stored = self.store.document_ids()
+        indexed = self.backend.indexed_ids()
+        for doc_id in sorted(stored - indexed):
+            problems.append(f"document {doc_id} is archived but not indexed")
+        for doc_id in sorted(indexed - stored):
+            problems.append(f"document {doc_id} is indexed but not archived")
+        for f in self.store.files():
+            if not f["stored_path"] or not (self.store.home / f["stored_path"]).is_file():
+                problems.append(f"file {f['name']} ({f['sha256'][:12]}) is recorded but missing")
+        row = self.store.conn.execute("PRAGMA integrity_check").fetchone()
+        if row[0] != "ok":
+            problems.append(f"SQLite integrity check: {row[0]}")
+        return problems
+
+    def ensure_consistent(self) -> None:
+        problems = self.check()
+        if problems:
+            raise IntegrityError("; ".join(problems[:5]) + (" …" if len(problems) > 5 else ""))
+
+    # -- export / import -----------------------------------------------------------
+    def export_records(self) -> Iterator[dict[str, Any]]:
+        for doc in self.store.iter_documents():
+            yield export_record(doc)
+
+    def export_jsonl(self, out: IO[str]) -> int:
+        n = 0
+        for rec in self.export_records():
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+
+    def import_jsonl(self, lines: Iterable[str], *, batch: int = 500) -> int:
+        """Load documents (with their events) exported by :meth:`export_jsonl`.
+
+        Each batch is one transaction. A malformed line raises :class:`ParseError`
+        naming its line number; the batches before it stay loaded.
+        """
+        n = 0
+        pending: list[Document] = []
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                pending.append(import_record(json.loads(line)))
+            except (ValueError, TypeError) as exc:
+                raise ParseError(f"line {lineno}: not a valid document record: {exc}") from exc
+            if len(pending) >= batch:
+                n += self._import_batch(pending)
+                pending = []
+        if pending:
+            n += self._import_batch(pending)
+        return n
+
+    def _import_batch(self, docs: list[Document]) -> int:
+        with self.store.transaction() as conn:
+            stored = []
+            for doc in docs:
+                events = doc.events
+                conn.execute("DELETE FROM events WHERE document_id=?", (doc.id,))
+                for ev in events:
+                    conn.execute(
+                        "INSERT INTO events(document_id, kind, date, data, recorded_at) VALUES (?,?,?,?,?)",
+                        (
+                            doc.id,
+                            ev.kind,
+                            ev.date.isoformat() if ev.date else None,
+                            ev.model_dump_json(exclude={"id"}),
+                            (ev.recorded_at or dt.datetime.now(dt.UTC)).isoformat(),
+                        ),
+                    )
+                stored.append(self.store.put_document(doc.model_copy(update={"events": []})))
+            self.backend.index(stored)
+        return len(docs)
+
+
+_FLAT_ORDER = (
+    "id", "title", "issuer", "issuers", "doc_number", "doc_number_prefix", "doc_number_year",
+    "doc_number_serial", "doc_number_raw", "registration_number", "doc_type", "is_normative",
+    "written_date", "published_date", "effective_date", "expiry_date", "status", "status_reason",
+    "status_date", "disclosure", "gazette_issue", "section", "pages", "source_file", "sha256",
+    "signer", "addressee", "cc", "printed_by", "note", "validity_sentence", "flags", "text",
+    "paragraphs", "attachments", "events",
+)
+
+
+def export_record(doc: Document) -> dict[str, Any]:
+    """One document as a flat JSON-ready dict (the export format)."""
+    data = doc.model_dump(mode="json")
+    for ev in data["events"]:
+        ev.pop("id", None)  # internal row id; order is kept by position
+    num = doc.doc_number
+    data.update(
+        issuer=doc.issuer,
+        doc_number=num.text if num else None,
+        doc_number_prefix=num.prefix if num else None,
+        doc_number_year=num.year if num else None,
+        doc_number_serial=num.serial if num else None,
+        text=doc.text,
+    )
+    return {k: data.get(k) for k in _FLAT_ORDER}
+
+
+def import_record(rec: dict[str, Any]) -> Document:
+    """Inverse of :func:`export_record`."""
+    rec = dict(rec)
+    for derived in ("issuer", "text", "doc_number_prefix", "doc_number_year", "doc_number_serial"):
+        rec.pop(derived, None)
+    number = rec.pop("doc_number", None)
+    parsed = None
+    if number:
+        from gazette.docnumber import parse_doc_number
+
+        parsed = parse_doc_number(number)
+        if parsed is None:
+            rec["doc_number_raw"] = rec.get("doc_number_raw") or number
+    return Document.model_validate({**rec, "doc_number": parsed})

@@ -1,0 +1,72 @@
+"""The one settings object.
+
+Every knob of the project lives here, read from ``GAZETTE_*`` environment variables
+(or a ``.env`` file in the working directory). The CLI's global options write the same
+variables, so there is exactly one way to configure anything. Load it with
+:func:`get_settings`; tests build their own :class:`Settings` instances.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one gazette archive."""
+
+    model_config = SettingsConfigDict(env_prefix="GAZETTE_", env_file=".env", extra="ignore")
+
+    home: Path = Field(
+        default=Path("gazette-data"),
+        description="Data directory: the SQLite archive, stored source files and caches.",
+    )
+    backend: Literal["sqlite", "elasticsearch"] = Field(
+        default="sqlite",
+        description="Search backend: the embedded SQLite archive or Elasticsearch.",
+    )
+    es_url: str = Field(
+        default="http://127.0.0.1:9200",
+        description="Elasticsearch URL, used when backend is 'elasticsearch'.",
+    )
+    es_index_prefix: str = Field(
+        default="gazette",
+        description="Prefix of Elasticsearch index and alias names (one archive per prefix).",
+    )
+    es_timeout: float = Field(default=30.0, description="Elasticsearch request timeout, seconds.")
+    gazette_name: str = Field(
+        default="静乐县人民政府公报",
+        description="Default gazette name shown on pages and EPUB covers.",
+    )
+    publisher: str = Field(
+        default="静乐县人民政府",
+        description="Issuing government, used as publisher of the EPUB edition.",
+    )
+    userdict: Path | None = Field(
+        default=None,
+        description="Extra jieba user dictionary (one term per line) added to the built-in one.",
+    )
+    ingest_timeout: float = Field(
+        default=120.0, description="Maximum seconds spent on one source file before it is rejected."
+    )
+    debug: bool = Field(default=False, description="Show tracebacks; never on in production.")
+
+    @property
+    def db_path(self) -> Path:
+        """The SQLite archive file (it holds metadata for both backends)."""
+        return self.home / "archive.sqlite3"
+
+    @property
+    def files_dir(self) -> Path:
+        """Content-addressed store of original source files (by sha256)."""
+        return self.home / "files"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

@@ -1,0 +1,392 @@
+"""The archive's record: one SQLite file holding issues, documents, events and files.
+
+This is the single source every channel (search, API, catalogues, EPUB, exports)
+publishes from. Search indexes are derived from it and can be rebuilt from it
+(``gazette reindex``). Contracts:
+
+* Writes of one source file happen in one transaction (:meth:`Store.transaction`):
+  after a crash the archive holds the whole file's documents or none of them.
+* Status events are append-only; documents are replaced whole by id.
+* Source files are stored content-addressed under ``files/<sha256[:2]>/<sha256>.pdf``,
+  written to a temporary name and renamed before the transaction that records them
+  commits, so a recorded file always exists.
+* Connections are per thread (SQLite objects may not cross threads); WAL mode lets
+  readers proceed during a write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from gazette.errors import GazetteError, NotFound
+from gazette.model import Document, GazetteIssue, StatusEvent
+from gazette.status import index_fields, refresh
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    sha256 TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    page_count INTEGER NOT NULL DEFAULT 0,
+    stored_path TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS issues (
+    id TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    issue INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    doc_number TEXT,
+    doc_number_key TEXT,
+    doc_number_prefix TEXT,
+    year INTEGER,
+    issuer TEXT,
+    doc_type TEXT,
+    is_normative INTEGER NOT NULL DEFAULT 0,
+    written_date TEXT,
+    published_date TEXT,
+    effective_date TEXT,
+    expiry_date TEXT,
+    invalid_from TEXT,
+    invalid_status TEXT,
+    disclosure TEXT NOT NULL,
+    gazette_issue TEXT,
+    sha256 TEXT,
+    body TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_number ON documents(doc_number_key);
+CREATE INDEX IF NOT EXISTS documents_title ON documents(title);
+CREATE INDEX IF NOT EXISTS documents_issue ON documents(gazette_issue);
+CREATE INDEX IF NOT EXISTS documents_written ON documents(written_date);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    date TEXT,
+    data TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_document ON events(document_id);
+"""
+
+
+def doc_number_key(text: str | None) -> str | None:
+    """Lenient lookup key of a 发文字号 (brackets, digit widths and 号 ignored)."""
+    if not text:
+        return None
+    from gazette.docnumber import doc_number_key as _key
+
+    return _key(text)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class Store:
+    """Access to one archive file. Cheap to create; safe to share across threads."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = Path(home)
+        self.db_path = self.home / "archive.sqlite3"
+        self.files_dir = self.home / "files"
+        self._local = threading.local()
+        self._write_lock = threading.RLock()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.files_dir.mkdir(exist_ok=True)
+        self.executescript(_SCHEMA)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    def executescript(self, sql: str) -> None:
+        """Run idempotent DDL (``CREATE … IF NOT EXISTS``); it commits by itself."""
+        with self._write_lock:
+            self.conn.executescript(sql)
+
+    # -- connections ---------------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection (autocommit off; use :meth:`transaction` to write)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                conn = sqlite3.connect(self.db_path, timeout=30, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error as exc:
+                raise GazetteError(f"cannot open archive {self.db_path}: {exc}") from exc
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on error).
+
+        Nested use joins the outer transaction.
+        """
+        conn = self.conn
+        depth = getattr(self._local, "depth", 0)
+        if depth:
+            self._local.depth = depth + 1
+            try:
+                yield conn
+            finally:
+                self._local.depth = depth
+            return
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            self._local.depth = 1
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+            finally:
+                self._local.depth = 0
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    # -- files ---------------------------------------------------------------------
+    def has_file(self, sha256: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM files WHERE sha256=?", (sha256,)).fetchone() is not None
+
+    def store_file(self, source: Path, sha256: str, suffix: str = ".pdf") -> Path:
+        """Copy a source file into the content-addressed store (atomic rename)."""
+        target = self.files_dir / sha256[:2] / f"{sha256}{suffix}"
+        if target.exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+                shutil.copyfileobj(src, out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    def record_file(self, *, sha256: str, name: str, size: int, kind: str, page_count: int, stored_path: Path | None) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO files(sha256, name, size, kind, page_count, stored_path, ingested_at)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (
+                    sha256,
+                    name,
+                    size,
+                    kind,
+                    page_count,
+                    str(stored_path.relative_to(self.home)) if stored_path else None,
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                ),
+            )
+
+    def file_path(self, sha256: str) -> Path:
+        """Path of a stored original file; NotFound if it is not in the archive."""
+        row = self.conn.execute("SELECT stored_path FROM files WHERE sha256=?", (sha256,)).fetchone()
+        if row is None or not row["stored_path"]:
+            raise NotFound(f"no stored file {sha256}")
+        return self.home / row["stored_path"]
+
+    def files(self) -> list[dict]:
+        return [dict(r) for r in self.conn.execute("SELECT * FROM files ORDER BY ingested_at, name")]
+
+    # -- issues --------------------------------------------------------------------
+    def put_issue(self, issue: GazetteIssue) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO issues(id, year, issue, data) VALUES (?,?,?,?)",
+                (issue.id, issue.year, issue.issue, issue.model_dump_json()),
+            )
+
+    def get_issue(self, issue_id: str) -> GazetteIssue:
+        row = self.conn.execute("SELECT data FROM issues WHERE id=?", (issue_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no gazette issue {issue_id}")
+        return GazetteIssue.model_validate_json(row["data"])
+
+    def issues(self, year: int | None = None) -> list[GazetteIssue]:
+        sql = "SELECT data FROM issues" + (" WHERE year=?" if year else "") + " ORDER BY year, issue"
+        return [GazetteIssue.model_validate_json(r["data"]) for r in self.conn.execute(sql, (year,) if year else ())]
+
+    # -- documents -----------------------------------------------------------------
+    def put_document(self, doc: Document) -> Document:
+        """Insert or replace a document (events are kept; they live in their own table).
+
+        Returns the stored document with its events and derived status loaded.
+        """
+        with self.transaction() as conn:
+            doc = doc.model_copy(deep=True)
+            doc.events = self._events(doc.id)
+            refresh(doc)
+            self._write_row(conn, doc)
+        return doc
+
+    def _write_row(self, conn: sqlite3.Connection, doc: Document) -> None:
+        fields = index_fields(doc)
+        data = doc.model_dump(mode="json", exclude={"events"})
+        number = doc.doc_number.text if doc.doc_number else doc.doc_number_raw
+        conn.execute(
+            """INSERT INTO documents(id, title, doc_number, doc_number_key, doc_number_prefix, year, issuer,
+                   doc_type, is_normative, written_date, published_date, effective_date, expiry_date,
+                   invalid_from, invalid_status, disclosure, gazette_issue, sha256, body, data, updated_at)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(id) DO UPDATE SET title=excluded.title, doc_number=excluded.doc_number,
+                   doc_number_key=excluded.doc_number_key, doc_number_prefix=excluded.doc_number_prefix,
+                   year=excluded.year, issuer=excluded.issuer, doc_type=excluded.doc_type,
+                   is_normative=excluded.is_normative, written_date=excluded.written_date,
+                   published_date=excluded.published_date, effective_date=excluded.effective_date,
+                   expiry_date=excluded.expiry_date, invalid_from=excluded.invalid_from,
+                   invalid_status=excluded.invalid_status, disclosure=excluded.disclosure,
+                   gazette_issue=excluded.gazette_issue, sha256=excluded.sha256, body=excluded.body,
+                   data=excluded.data, updated_at=excluded.updated_at""",
+            (
+                doc.id,
+                doc.title,
+                number,
+                doc_number_key(number),
+                doc.doc_number.prefix if doc.doc_number else None,
+                doc.year,
+                doc.issuer,
+                doc.doc_type,
+                int(doc.is_normative),
+                _iso(doc.written_date),
+                _iso(doc.published_date),
+                _iso(doc.effective_date),
+                _iso(fields["expiry_date"]),
+                _iso(fields["invalid_from"]),
+                fields["invalid_status"],
+                doc.disclosure.value,
+                doc.gazette_issue,
+                doc.sha256,
+                doc.text,
+                json.dumps(data, ensure_ascii=False),
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            ),
+        )
+
+    def _events(self, document_id: str) -> list[StatusEvent]:
+        rows = self.conn.execute(
+            "SELECT id, data FROM events WHERE document_id=? ORDER BY id", (document_id,)
+        ).fetchall()
+        out = []
+        for r in rows:
+            ev = StatusEvent.model_validate_json(r["data"])
+            ev.id = r["id"]
+            out.append(ev)
+        return out
+
+    def add_event(self, event: StatusEvent) -> Document:
+        """Append a status event and update the document's derived fields atomically."""
+        with self.transaction() as conn:
+            doc = self.get_document(event.document_id)
+            event = event.model_copy()
+            event.recorded_at = event.recorded_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
+            cur = conn.execute(
+                "INSERT INTO events(document_id, kind, date, data, recorded_at) VALUES (?,?,?,?,?)",
+                (
+                    event.document_id,
+                    event.kind,
+                    _iso(event.date),
+                    event.model_dump_json(exclude={"id"}),
+                    event.recorded_at.isoformat(),
+                ),
+            )
+            event.id = cur.lastrowid
+            doc.events.append(event)
+            refresh(doc)
+            self._write_row(conn, doc)
+        return doc
+
+    def has_event(self, document_id: str, kind: str, basis_document_id: str | None) -> bool:
+        return any(
+            e.kind == kind and e.basis_document_id == basis_document_id for e in self._events(document_id)
+        )
+
+    def _load(self, row: sqlite3.Row) -> Document:
+        doc = Document.model_validate_json(row["data"])
+        doc.events = self._events(doc.id)
+        return refresh(doc)
+
+    def get_document(self, doc_id: str) -> Document:
+        row = self.conn.execute("SELECT data FROM documents WHERE id=?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no document {doc_id}")
+        return self._load(row)
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
+
+    def find_by_number(self, number: str) -> list[Document]:
+        """Documents whose 发文字号 matches ``number`` however it was typed."""
+        key = doc_number_key(number)
+        if not key:
+            return []
+        rows = self.conn.execute("SELECT data FROM documents WHERE doc_number_key=? ORDER BY id", (key,))
+        return [self._load(r) for r in rows]
+
+    def find_by_title(self, title: str) -> list[Document]:
+        """Documents with exactly this title (book-title marks and spaces ignored)."""
+        clean = "".join(title.strip().strip("《》").split())
+        rows = self.conn.execute("SELECT data FROM documents WHERE title=? ORDER BY id", (clean,))
+        return [self._load(r) for r in rows]
+
+    def documents_in_issue(self, issue_id: str) -> list[Document]:
+        rows = self.conn.execute("SELECT data FROM documents WHERE gazette_issue=?", (issue_id,))
+        return [self._load(r) for r in rows]
+
+    def iter_documents(self, batch: int = 500) -> Iterator[Document]:
+        """Every document, in insertion order, loaded in batches."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT rowid, data FROM documents WHERE rowid>? ORDER BY rowid LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for r in rows:
+                yield self._load(r)
+            last = rows[-1]["rowid"]
+
+    def document_ids(self) -> set[str]:
+        return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
+
+    def count_documents(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def delete_document(self, doc_id: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))

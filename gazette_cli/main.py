@@ -1,0 +1,319 @@
+"""``gazette`` subcommands.
+
+Global options bind to the same ``GAZETTE_*`` variables as :class:`gazette.settings.Settings`.
+Errors from the project arrive as :class:`gazette.errors.GazetteError` and are shown as
+one red line with exit code 1 (2 for usage errors), never as a traceback unless
+``GAZETTE_DEBUG`` is on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from gazette.errors import GazetteError
+from gazette.model import STATUS_LABELS, Status
+from gazette.settings import Settings
+
+app = typer.Typer(
+    name="gazette",
+    help="Gazette Archive: a searchable archive of a government gazette and its normative documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    home: Annotated[
+        Optional[Path], typer.Option("--home", envvar="GAZETTE_HOME", help="Data directory of the archive.")
+    ] = None,
+    backend: Annotated[
+        Optional[str],
+        typer.Option("--backend", envvar="GAZETTE_BACKEND", help="Search backend: sqlite or elasticsearch."),
+    ] = None,
+) -> None:
+    if home is not None:
+        os.environ["GAZETTE_HOME"] = str(home)
+    if backend is not None:
+        os.environ["GAZETTE_BACKEND"] = backend
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except Exception as exc:  # pydantic ValidationError → one readable line
+        raise GazetteError(f"invalid settings: {exc}".splitlines()[0] + " (check GAZETTE_* variables)") from exc
+
+
+def _archive():
+    from gazette.archive import Archive
+
+    return Archive(_settings())
+
+
+def handle_errors(fn):
+    """Turn project errors into one readable line and a meaningful exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except GazetteError as exc:
+            if os.environ.get("GAZETTE_DEBUG", "").lower() in ("1", "true", "yes"):
+                raise
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@app.command()
+@handle_errors
+def samples(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the sample PDFs into.")],
+) -> None:
+    """Write the project's synthetic sample PDFs (documents and whole gazette issues)."""
+    from renderer.samples import write_samples
+
+    paths = write_samples(directory)
+    console.print(f"wrote {len(paths)} sample PDFs to {directory}")
+
+
+@app.command()
+@handle_errors
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders.")],
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Parser processes.")] = 2,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
+) -> None:
+    """Ingest PDFs: store, parse and index them. Exit code 0 only when nothing failed."""
+    from gazette_cli.batch import ingest_paths, iter_sources
+
+    files = list(iter_sources(paths))
+    with _archive() as archive:
+        progress = Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            disable=as_json or not err.is_terminal,
+        )
+        with progress:
+            task = progress.add_task("", total=len(files))
+            outcomes = ingest_paths(
+                archive,
+                paths,
+                workers=workers,
+                on_done=lambda o: progress.update(task, advance=1, description=o.path.name),
+            )
+    counts = {k: sum(1 for o in outcomes if o.status == k) for k in ("ingested", "unchanged", "failed")}
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    **counts,
+                    "files": [
+                        {"path": str(o.path), "status": o.status, "reason": o.reason, "documents": o.documents}
+                        for o in outcomes
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for o in outcomes:
+            if o.status == "failed":
+                console.print(f"[red]failed[/red]  {o.path}: {o.reason}", highlight=False)
+        docs = sum(o.documents for o in outcomes)
+        console.print(
+            f"ingested {counts['ingested']} ({docs} documents), unchanged {counts['unchanged']},"
+            f" failed {counts['failed']}"
+        )
+    if counts["failed"]:
+        raise typer.Exit(1)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"not a date (YYYY-MM-DD): {value}") from None
+
+
+@app.command()
+@handle_errors
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for; quote a phrase.")],
+    status: Annotated[Optional[Status], typer.Option("--status", help="valid, repealed or expired.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100)] = 10,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Status at this date (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Full-text search of the archive."""
+    from gazette.backends import SearchQuery
+
+    try:
+        q = SearchQuery(q=query, status=status, size=limit, as_of=_parse_date(as_of), facets=False)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc).splitlines()[0]) from None
+    with _archive() as archive:
+        result = archive.search(q)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "total": result.total,
+                    "hits": [
+                        {
+                            "id": h.id,
+                            "title": h.title,
+                            "doc_number": h.doc_number,
+                            "status": h.status.value,
+                            "highlights": h.highlights,
+                        }
+                        for h in result.hits
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    console.print(f"{result.total} documents")
+    for h in result.hits:
+        console.print(
+            f"[bold]{h.title}[/bold]  {h.doc_number or ''}  [{STATUS_LABELS[h.status]}]  {h.id}", highlight=False
+        )
+        for snip in h.highlights[:2]:
+            console.print("    " + snip.replace("<mark>", "[yellow]").replace("</mark>", "[/yellow]"), highlight=False)
+
+
+@app.command()
+@handle_errors
+def show(
+    doc_id: Annotated[str, typer.Argument(help="Document id, or a 发文字号.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the export record as JSON.")] = False,
+) -> None:
+    """Show one document's metadata, status history and text."""
+    from gazette.archive import export_record
+    from gazette.errors import NotFound
+
+    with _archive() as archive:
+        try:
+            doc = archive.get(doc_id)
+        except NotFound:
+            found = archive.find_by_number(doc_id)
+            if len(found) != 1:
+                raise
+            doc = found[0]
+    if as_json:
+        print(json.dumps(export_record(doc), ensure_ascii=False, indent=2))
+        return
+    table = Table(show_header=False, box=None)
+    rows = [
+        ("标题", doc.title),
+        ("发文字号", doc.doc_number.text if doc.doc_number else (doc.doc_number_raw or "")),
+        ("发文机关", "、".join(doc.issuers)),
+        ("成文日期", str(doc.written_date or "")),
+        ("施行日期", str(doc.effective_date or "")),
+        ("有效期至", str(doc.expiry_date or "")),
+        ("状态", f"{doc.status_label} {doc.status_reason}".strip()),
+        ("公报", doc.gazette_issue or ""),
+        ("id", doc.id),
+    ]
+    for k, v in rows:
+        table.add_row(k, v)
+    console.print(table)
+    for ev in doc.events:
+        console.print(f"  {ev.date} {ev.kind} {ev.basis_doc_number or ''} {ev.cause}", highlight=False)
+    console.print()
+    console.print(doc.text, highlight=False)
+
+
+@app.command("export")
+@handle_errors
+def export_(
+    fmt: Annotated[str, typer.Option("--format", help="Export format (jsonl).")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (default: stdout).")] = None,
+) -> None:
+    """Export every document as JSON Lines."""
+    if fmt != "jsonl":
+        raise typer.BadParameter("only jsonl is supported", param_hint="--format")
+    with _archive() as archive:
+        if output is None:
+            n = archive.export_jsonl(sys.stdout)
+        else:
+            tmp = output.with_name(output.name + ".tmp")
+            with open(tmp, "w", encoding="utf-8") as fh:
+                n = archive.export_jsonl(fh)
+            tmp.replace(output)
+    err.print(f"exported {n} documents")
+
+
+@app.command("import")
+@handle_errors
+def import_(file: Annotated[Path, typer.Argument(help="A JSONL file written by `gazette export`.")]) -> None:
+    """Import documents from a JSONL export."""
+    if not file.is_file():
+        raise GazetteError(f"no such file: {file}")
+    with _archive() as archive, open(file, encoding="utf-8") as fh:
+        n = archive.import_jsonl(fh)
+    console.print(f"imported {n} documents")
+
+
+@app.command()
+@handle_errors
+def reindex() -> None:
+    """Rebuild the search index from the archive's documents."""
+    with _archive() as archive:
+        n = archive.reindex()
+    console.print(f"reindexed {n} documents")
+
+
+@app.command()
+@handle_errors
+def check() -> None:
+    """Check records, search index and stored files against each other."""
+    with _archive() as archive:
+        problems = archive.check()
+        n = archive.store.count_documents()
+    for p in problems:
+        console.print(f"[red]problem[/red] {p}", highlight=False)
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"archive is consistent ({n} documents)")
+
+
+@app.command()
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the JSON API and the web pages."""
+    import uvicorn
+
+    from search_api.app import create_app
+
+    uvicorn.run(create_app(_settings()), host=host, port=port, log_level="info")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
