@@ -303,6 +303,67 @@ def check() -> None:
 
 @app.command()
 @handle_errors
+def catalogue(
+    fmt: Annotated[str, typer.Option("--format", help="json, csv, xlsx or html.")] = "html",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (default: stdout; required for xlsx).")] = None,
+    issuer: Annotated[Optional[str], typer.Option("--issuer", help="Only documents of this issuer.")] = None,
+    status: Annotated[Optional[Status], typer.Option("--status", help="Only one group.")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Status at this date (YYYY-MM-DD).")] = None,
+    all_documents: Annotated[bool, typer.Option("--all", help="Include non-normative documents.")] = False,
+) -> None:
+    """Publish the validity catalogue (继续有效 / 废止 / 失效) of normative documents."""
+    from gazette import catalogue as cat_mod
+
+    if fmt not in ("json", "csv", "xlsx", "html"):
+        raise typer.BadParameter("choose json, csv, xlsx or html", param_hint="--format")
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter("xlsx needs --output FILE", param_hint="--output")
+    with _archive() as archive:
+        cat = cat_mod.build_catalogue(
+            archive.store, as_of=_parse_date(as_of), issuer=issuer, status=status, normative_only=not all_documents
+        )
+    data: bytes
+    if fmt == "json":
+        data = json.dumps(cat_mod.to_json(cat), ensure_ascii=False, indent=2).encode("utf-8")
+    elif fmt == "csv":
+        data = cat_mod.to_csv(cat)
+    elif fmt == "xlsx":
+        data = cat_mod.to_xlsx(cat)
+    else:
+        data = cat_mod.to_html(cat).encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(data)
+        err.print(f"wrote {cat.total} documents to {output}")
+
+
+@app.command()
+@handle_errors
+def review(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List what needs the legal office's review: normative documents without a stated
+    validity period, and repeal clauses whose target is not in the archive."""
+    with _archive() as archive:
+        flagged = [
+            {"id": d.id, "title": d.title, "doc_number": d.doc_number.text if d.doc_number else None, "flags": d.flags}
+            for d in archive.store.iter_documents()
+            if d.flags
+        ]
+        unresolved = archive.unresolved_repeals()
+    if as_json:
+        print(json.dumps({"flagged": flagged, "unresolved_repeals": unresolved}, ensure_ascii=False, indent=2))
+        return
+    console.print(f"{len(flagged)} flagged documents")
+    for f in flagged:
+        console.print(f"  {f['id']}  {f['title']}  {f['doc_number'] or ''}  {', '.join(f['flags'])}", highlight=False)
+    console.print(f"{len(unresolved)} unresolved repeal targets")
+    for u in unresolved:
+        console.print(f"  {u['doc_number'] or u['title']}  (in {u['basis_document_id']}): {u['sentence']}", highlight=False)
+
+
+@app.command()
+@handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
