@@ -176,6 +176,71 @@ class Archive:
         )
         return [dict(r) for r in rows]
 
+    # -- the legal office's writes ---------------------------------------------------
+    # Each write is an audited, append-only event recorded in the same transaction as
+    # the change it makes, then the document is re-indexed. BEGIN IMMEDIATE serialises
+    # writers, so concurrent writes cannot lose one another.
+
+    def record_event(self, event: StatusEvent) -> Document:
+        """Append a status event (repealed / expired / restored / expiry_set) and reindex."""
+        if event.kind not in {"repealed", "expired", "restored", "expiry_set", "effective"}:
+            raise ParseError(f"unknown status event kind: {event.kind}")
+        with self.store.transaction():
+            doc = self.store.add_event(event)
+            self.backend.index([doc])
+        return doc
+
+    def update_document(self, doc_id: str, changes: dict[str, Any], *, actor: str, cause: str = "") -> Document:
+        """Correct metadata fields (registration number, disclosure, title, dates…).
+
+        The old and new values are kept in a ``metadata`` event; the id never changes.
+        """
+        allowed = {
+            "title", "registration_number", "disclosure", "doc_type", "is_normative", "written_date",
+            "published_date", "effective_date", "issuers", "doc_number", "section",
+        }
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ParseError(f"fields that cannot be changed here: {', '.join(sorted(unknown))}")
+        with self.store.transaction():
+            doc = self.store.get_document(doc_id)
+            before = export_record(doc)
+            data = doc.model_dump()
+            if "doc_number" in changes:
+                from gazette.docnumber import parse_doc_number
+
+                raw = changes.pop("doc_number")
+                parsed = parse_doc_number(raw) if raw else None
+                if raw and parsed is None:
+                    raise ParseError(f"not a 发文字号: {raw}")
+                data["doc_number"] = parsed
+            data.update(changes)
+            try:
+                updated = Document.model_validate(data)
+            except ValueError as exc:
+                raise ParseError(f"invalid value: {str(exc).splitlines()[0]}") from exc
+            updated.events = []
+            self.store.put_document(updated)
+            after = export_record(self.store.get_document(doc_id))
+            diff = {
+                k: {"from": before.get(k), "to": after.get(k)}
+                for k in after
+                if k not in ("events", "text", "status", "status_reason", "status_date") and before.get(k) != after.get(k)
+            }
+            self.store.add_event(
+                StatusEvent(
+                    document_id=doc_id,
+                    kind="metadata",
+                    date=dt.date.today(),
+                    cause=cause or "更正文件信息",
+                    actor=actor,
+                    data={"changes": diff},
+                )
+            )
+            doc = self.store.get_document(doc_id)
+            self.backend.index([doc])
+        return doc
+
     # -- reading -------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
         return self.backend.search(query)

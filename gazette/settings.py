@@ -53,6 +53,14 @@ class Settings(BaseSettings):
     ingest_timeout: float = Field(
         default=120.0, description="Maximum seconds spent on one source file before it is rejected."
     )
+    write_tokens: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "Legal-office write tokens as a JSON object {name: 'sha256:<hex>'}; only hashes are "
+            "stored (make one with `gazette token`). Empty: the write API is closed."
+        ),
+    )
+    write_rate_per_minute: int = Field(default=120, description="Write requests allowed per token per minute.")
     debug: bool = Field(default=False, description="Show tracebacks; never on in production.")
 
     @property

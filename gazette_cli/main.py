@@ -363,6 +363,16 @@ def review(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
 
 
 @app.command()
+def token(name: Annotated[str, typer.Argument(help="Who the token is for, e.g. legal-office.")]) -> None:
+    """Make a write token for the legal office; prints the token once and the settings line."""
+    from gazette.auth import hash_token, new_token
+
+    tok = new_token()
+    print(f"token (give it to {name}; it is not stored): {tok}")
+    print(f"settings: GAZETTE_WRITE_TOKENS='{json.dumps({name: hash_token(tok)})}'")
+
+
+@app.command()
 @handle_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
