@@ -66,7 +66,7 @@ class Archive:
 
     def __init__(self, settings: Settings | None = None, *, backend: SearchBackend | None = None) -> None:
         self.settings = settings or get_settings()
-        self.store = Store(self.settings.home)
+        self.store = Store(self.settings.home, official_numbers=frozenset(self.settings.official_numbers))
         if self.settings.userdict:
             from gazette import analysis
 

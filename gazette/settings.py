@@ -60,6 +60,10 @@ class Settings(BaseSettings):
             "stored (make one with `gazette token`). Empty: the write API is closed."
         ),
     )
+    official_numbers: list[str] = Field(
+        default_factory=list,
+        description="Public telephone numbers of government offices that must never be masked.",
+    )
     write_rate_per_minute: int = Field(default=120, description="Write requests allowed per token per minute.")
     debug: bool = Field(default=False, description="Show tracebacks; never on in production.")
 

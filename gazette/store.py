@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from gazette import privacy
 from gazette.errors import GazetteError, NotFound
 from gazette.model import Document, GazetteIssue, StatusEvent
 from gazette.status import index_fields, refresh
@@ -87,6 +88,18 @@ CREATE TABLE IF NOT EXISTS events (
     recorded_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_document ON events(document_id);
+CREATE TABLE IF NOT EXISTS originals (
+    document_id TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS masks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    document_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    location TEXT NOT NULL,
+    masked TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
 """
 
 
@@ -106,8 +119,9 @@ def _iso(value: dt.date | None) -> str | None:
 class Store:
     """Access to one archive file. Cheap to create; safe to share across threads."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, *, official_numbers: frozenset[str] = frozenset()) -> None:
         self.home = Path(home)
+        self.official_numbers = official_numbers
         self.db_path = self.home / "archive.sqlite3"
         self.files_dir = self.home / "files"
         self._local = threading.local()
@@ -250,10 +264,56 @@ class Store:
         """
         with self.transaction() as conn:
             doc = doc.model_copy(deep=True)
+            self._deidentify(conn, doc)
             doc.events = self._events(doc.id)
             refresh(doc)
             self._write_row(conn, doc)
         return doc
+
+    def _deidentify(self, conn: sqlite3.Connection, doc: Document) -> None:
+        """Mask personal data in the text everyone sees; keep the original aside.
+
+        The original paragraphs go to ``originals`` (for authorised users) and every
+        mask is logged in ``masks``. Masked text contains no further matches, so
+        storing a document again keeps the first original.
+        """
+        original = {
+            "paragraphs": list(doc.paragraphs),
+            "attachments": [a.model_dump() for a in doc.attachments],
+        }
+        log: list[tuple[str, str, str]] = []
+
+        def clean(text: str, where: str) -> str:
+            masked, spans = privacy.mask(text, official_numbers=self.official_numbers)
+            for sp in spans:
+                log.append((sp.kind, where, masked[sp.start : sp.end]))
+            return masked
+
+        doc.paragraphs = [clean(p, f"p{i}") for i, p in enumerate(doc.paragraphs)]
+        for j, att in enumerate(doc.attachments):
+            att.paragraphs = [clean(p, f"a{j}p{i}") for i, p in enumerate(att.paragraphs)]
+        if not log:
+            return
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        conn.execute(
+            "INSERT OR REPLACE INTO originals(document_id, data) VALUES (?, ?)",
+            (doc.id, json.dumps(original, ensure_ascii=False)),
+        )
+        conn.execute("DELETE FROM masks WHERE document_id=?", (doc.id,))
+        conn.executemany(
+            "INSERT INTO masks(document_id, kind, location, masked, recorded_at) VALUES (?,?,?,?,?)",
+            [(doc.id, kind, where, masked, now) for kind, where, masked in log],
+        )
+
+    def original_text(self, doc_id: str) -> dict | None:
+        """The unmasked paragraphs/attachments of a document, if anything was masked."""
+        row = self.conn.execute("SELECT data FROM originals WHERE document_id=?", (doc_id,)).fetchone()
+        return json.loads(row["data"]) if row else None
+
+    def masks(self, doc_id: str | None = None) -> list[dict]:
+        sql = "SELECT document_id, kind, location, masked, recorded_at FROM masks"
+        rows = self.conn.execute(sql + (" WHERE document_id=?" if doc_id else "") + " ORDER BY id", (doc_id,) if doc_id else ())
+        return [dict(r) for r in rows]
 
     def _write_row(self, conn: sqlite3.Connection, doc: Document) -> None:
         fields = index_fields(doc)
