@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         description="Public telephone numbers of government offices that must never be masked.",
     )
     write_rate_per_minute: int = Field(default=120, description="Write requests allowed per token per minute.")
+    ingest_memory_mb: int = Field(
+        default=2048, description="Address-space limit of one file's parser process, in MB."
+    )
+    ingest_workers: int = Field(default=2, description="Parser processes used by `gazette ingest`.")
     debug: bool = Field(default=False, description="Show tracebacks; never on in production.")
 
     @property

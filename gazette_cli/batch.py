@@ -3,20 +3,21 @@
 Contract: every input file ends as ``ingested``, ``unchanged`` (its sha256 is already
 archived) or ``failed`` with a one-line reason; a failure never stops the batch and
 never leaves part of that file in the archive (see :meth:`gazette.archive.Archive.save_source`).
-Parsing runs in worker processes (``workers`` > 1) so both cores are used; saving is
-done by this process, one transaction per file.
+Parsing runs in isolated worker processes (see :mod:`gazette_cli.workers`) with a
+time and memory limit per file, ``workers`` at a time so both cores are used; saving
+is done by this process, one transaction per file.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from gazette.archive import Archive
 from gazette.errors import BackendUnavailable, GazetteError
+from gazette_cli.workers import run_isolated
 
 SOURCE_SUFFIXES = {".pdf", ".ofd"}
 
@@ -48,10 +49,10 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _parse(path: str):
+def _parse(path: Path):
     from ingest.pipeline import parse_file
 
-    return parse_file(Path(path))
+    return parse_file(path)
 
 
 def _reason(exc: BaseException) -> str:
@@ -64,7 +65,9 @@ def ingest_paths(
     archive: Archive,
     paths: Iterable[Path],
     *,
-    workers: int = 1,
+    workers: int = 2,
+    timeout: float = 120.0,
+    memory_mb: int | None = 2048,
     on_done: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
     """Ingest files and folders; return one outcome per file (see module docstring)."""
@@ -108,23 +111,12 @@ def ingest_paths(
             return
         finish(FileOutcome(path, result.status, documents=len(result.documents)))
 
-    if workers <= 1 or len(todo) <= 1:
-        for path, digest in todo:
-            try:
-                parsed = _parse(str(path))
-            except Exception as exc:  # noqa: BLE001
-                finish(FileOutcome(path, "failed", _reason(exc)))
-                continue
-            save(path, digest, parsed)
-        return outcomes
-
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures: list[tuple[Path, str, Future]] = [(p, d, pool.submit(_parse, str(p))) for p, d in todo]
-        for path, digest, fut in futures:
-            try:
-                parsed = fut.result()
-            except Exception as exc:  # noqa: BLE001
-                finish(FileOutcome(path, "failed", _reason(exc)))
-                continue
-            save(path, digest, parsed)
+    by_path = dict(todo)
+    for path, parsed, error in run_isolated(
+        _parse, [p for p, _ in todo], workers=workers, timeout=timeout, memory_mb=memory_mb
+    ):
+        if error is not None:
+            finish(FileOutcome(path, "failed", _reason(error)))
+            continue
+        save(path, by_path[path], parsed)
     return outcomes

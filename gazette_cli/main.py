@@ -97,13 +97,14 @@ def samples(
 @handle_errors
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders.")],
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Parser processes.")] = 2,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Parser processes.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcomes as JSON.")] = False,
 ) -> None:
     """Ingest PDFs: store, parse and index them. Exit code 0 only when nothing failed."""
     from gazette_cli.batch import ingest_paths, iter_sources
 
     files = list(iter_sources(paths))
+    settings = _settings()
     with _archive() as archive:
         progress = Progress(
             TextColumn("[bold]ingest"),
@@ -119,7 +120,9 @@ def ingest(
             outcomes = ingest_paths(
                 archive,
                 paths,
-                workers=workers,
+                workers=workers or settings.ingest_workers,
+                timeout=settings.ingest_timeout,
+                memory_mb=settings.ingest_memory_mb,
                 on_done=lambda o: progress.update(task, advance=1, description=o.path.name),
             )
     counts = {k: sum(1 for o in outcomes if o.status == k) for k in ("ingested", "unchanged", "failed")}

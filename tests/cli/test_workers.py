@@ -1,0 +1,46 @@
+"""Isolated workers: every input ends with a result or a reason, whatever the child does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from gazette.errors import NotAPDF
+from gazette_cli.workers import WorkerFailed, run_isolated
+
+
+def _job(kind: str):
+    if kind == "ok":
+        return "fine"
+    if kind == "raise":
+        raise NotAPDF("not a PDF: starts with b'hello'")
+    if kind == "bug":
+        return 1 / 0
+    if kind == "hang":
+        time.sleep(60)
+    if kind == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+    if kind == "hog":
+        blocks = []
+        while True:
+            blocks.append(bytearray(50 * 1024 * 1024))
+    if kind == "exit":
+        os._exit(3)
+    raise AssertionError(kind)
+
+
+def test_every_input_gets_an_outcome():
+    items = ["ok", "raise", "bug", "hang", "die", "hog", "exit", "ok"]
+    t0 = time.monotonic()
+    results = {}
+    for item, result, error in run_isolated(_job, items, workers=2, timeout=3, memory_mb=512):
+        results.setdefault(item, []).append((result, error))
+    assert time.monotonic() - t0 < 30
+    assert [r for r, _ in results["ok"]] == ["fine", "fine"]
+    assert isinstance(results["raise"][0][1], NotAPDF)
+    assert "ZeroDivisionError" in str(results["bug"][0][1])
+    assert "timed out" in str(results["hang"][0][1])
+    assert isinstance(results["die"][0][1], WorkerFailed) and "signal 9" in str(results["die"][0][1])
+    assert "memory" in str(results["hog"][0][1])
+    assert "code 3" in str(results["exit"][0][1])
