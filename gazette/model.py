@@ -142,7 +142,11 @@ class Document(BaseModel):
     pages: tuple[int, int] | None = Field(default=None, description="First and last PDF page in the source.")
     source_file: str | None = None
     sha256: str | None = Field(default=None, description="sha256 of the source file.")
-    paragraphs: list[str] = Field(default_factory=list)
+    paragraphs: list[str] = Field(
+        default_factory=list,
+        description="Body paragraphs. A table row is one paragraph whose cells are separated by TAB"
+        " characters; consecutive such paragraphs form a table, the first being its header.",
+    )
     attachments: list[Attachment] = Field(default_factory=list)
     cc: str | None = Field(default=None, description="抄送")
     printed_by: str | None = Field(default=None, description="印发机关和印发日期 line")

@@ -366,6 +366,23 @@ def review(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] 
 
 
 @app.command()
+@handle_errors
+def epub(
+    issue: Annotated[Optional[str], typer.Argument(help="Gazette issue id, e.g. 2022-3.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Build the annual volume of this year.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="EPUB file to write.")] = Path("gazette.epub"),
+) -> None:
+    """Build the mobile EPUB edition of a gazette issue, or of a whole year."""
+    from epub_builder import build_issue_epub, build_year_epub
+
+    if (issue is None) == (year is None):
+        raise typer.BadParameter("give either an ISSUE (e.g. 2022-3) or --year")
+    with _archive() as archive:
+        path = build_issue_epub(archive, issue, output) if issue else build_year_epub(archive, year, output)
+    console.print(f"wrote {path}")
+
+
+@app.command()
 def token(name: Annotated[str, typer.Argument(help="Who the token is for, e.g. legal-office.")]) -> None:
     """Make a write token for the legal office; prints the token once and the settings line."""
     from gazette.auth import hash_token, new_token
