@@ -1,0 +1,89 @@
+"""Cleaning: furniture removal, CJK spaces, fake bold, paragraph joining."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen.canvas import Canvas
+
+from ingest.clean import clean_pages, drop_cjk_spaces, join_lines, page_number_of, undouble
+from ingest.extract import Line, PageText, extract
+
+
+@pytest.mark.parametrize("text, n", [("— 3 —", 3), ("-3-", 3), ("- 12 -", 12), ("第3页", 3), ("3", 3), ("第 3 页 共 9 页", 3), ("3/9", 3)])
+def test_page_numbers(text: str, n: int) -> None:
+    assert page_number_of(text) == n
+
+
+@pytest.mark.parametrize("text", ["2022年第3期", "一、总体要求", "— —", "静乐县人民政府公报"])
+def test_not_page_numbers(text: str) -> None:
+    assert page_number_of(text) is None
+
+
+def test_cjk_spaces_dropped_ascii_kept() -> None:
+    assert drop_cjk_spaces("静 乐 县　人民政府 ， 2022 年 v1 2") == "静乐县人民政府，2022 年 v1 2"
+
+
+def test_undouble() -> None:
+    assert undouble("静静乐乐县县人人民民政政府府") == "静乐县人民政府"
+    assert undouble("看看这个") == "看看这个"
+
+
+def _line(text: str, x0: float, x1: float, top: float, page: int = 1, size: float = 16.0) -> Line:
+    return Line(text, page, x0, x1, top, top + size, size)
+
+
+def test_headers_and_page_numbers_removed_and_labels_kept() -> None:
+    pages = []
+    for n in (1, 2, 3):
+        lines = [
+            _line(f"静乐县人民政府公报 2022年第{n}期", 220, 375, 45, n, 10.5),
+            _line("正文第一行的文字内容", 106, 522, 110, n),
+            _line(f"— {n + 4} —", 277, 318, 766, n, 14),
+        ]
+        pages.append(PageText(n, 595.3, 841.9, lines))
+    cleaned = clean_pages(pages)
+    assert [ln.text for ln in cleaned.lines] == ["正文第一行的文字内容"] * 3
+    assert cleaned.page_labels == {1: 5, 2: 6, 3: 7}
+    assert cleaned.headers == ["静乐县人民政府公报 2022年第1期"]
+
+
+def test_join_lines_by_indent_and_short_lines() -> None:
+    lines = [
+        _line("一、总体要求", 106, 202, 100),
+        _line("为规范管理，特制定本办法。本办法自2022年7月1日起施", 106, 502, 129),
+        _line("行，有效期5年。同时废止原办法，原办法的规定不再适用于", 74, 522, 158),
+        _line("本县。", 74, 122, 187),
+        _line("二、工作要求", 106, 202, 216),
+        _line("各单位要高度重视，认真组织，确保各项工作落到实处并", 106, 522, 245, page=1),
+        _line("按时报送。", 74, 154, 110, page=2),
+    ]
+    paras = [p.text for p in join_lines(lines)]
+    assert paras == [
+        "一、总体要求",
+        "为规范管理，特制定本办法。本办法自2022年7月1日起施行，有效期5年。同时废止原办法，原办法的规定不再适用于本县。",
+        "二、工作要求",
+        "各单位要高度重视，认真组织，确保各项工作落到实处并按时报送。",
+    ]
+
+
+def test_lines_without_geometry_are_paragraphs() -> None:
+    assert [p.text for p in join_lines([Line("甲"), Line("乙")])] == ["甲", "乙"]
+
+
+def test_fake_bold_is_deduplicated(tmp_path: Path) -> None:
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "bold.pdf"
+    c = Canvas(str(path))
+    c.setFont("STSong-Light", 16)
+    for dx in (0.0, 0.4):  # fake bold: the same string painted twice, slightly offset
+        c.drawString(100 + dx, 700, "静乐县人民政府关于加强管理的通知")
+    c.drawString(100, 670, "静 乐 县 人 民 政 府")
+    c.showPage()
+    c.save()
+    cleaned = clean_pages(extract(path).pages)
+    assert [ln.text for ln in cleaned.lines] == ["静乐县人民政府关于加强管理的通知", "静乐县人民政府"]
