@@ -1,0 +1,250 @@
+"""Latency of ``GET /api/v1/search`` under concurrent clients, on real documents.
+
+Builds (once, cached in ``--home``) an archive from ``../shared/corpus`` — laws,
+local policies and State Council documents loaded directly as documents (title,
+text → paragraphs, a date, an issuer) — until it holds at least ``--min-docs``
+documents. The corpus has 4,560 distinct records; to pass 5,000 the local policies
+are loaded a second time under distinct ids (said so in the report). Then it starts
+``uvicorn`` in a subprocess on a free loopback port and drives it from this process
+with ``--clients`` threads, each with its own httpx client, for ``--duration``
+seconds after a warm-up, cycling through a fixed mix of realistic queries (words,
+phrases, two-term queries, single characters, status filters, date sort, deeper
+pages). Prints p50/p95/p99 latency and throughput; ``--json`` writes them as JSON.
+
+    python bench/api_latency.py --home /tmp/gazette-bench --clients 16 --duration 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from itertools import cycle
+from pathlib import Path
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+CORPUS = REPO.parent / "shared" / "corpus"
+
+QUERIES: list[dict] = [
+    {"q": "住房公积金"},
+    {"q": "城市规划"},
+    {"q": "行政处罚"},
+    {"q": "环境保护", "sort": "date"},
+    {"q": "土地 出让"},
+    {"q": "公积金 贷款", "status": "valid"},
+    {"q": '"法律责任"'},
+    {"q": "安全生产", "page": 2},
+    {"q": "房"},
+    {"q": "税收优惠", "normative_only": "false"},
+    {"q": "国务院办公厅"},
+    {"q": "消费者权益保护"},
+    {"q": "不动产登记", "status": "repealed"},
+    {"q": "人民代表大会常务委员会", "page": 3},
+    {"q": "数据"},
+    {"q": "棚户区改造"},
+    {"q": "", "sort": "date"},
+    {"q": "医疗保障 基金"},
+    {"q": "AND (NEAR*)"},
+    {"q": "物业管理", "size": 20},
+]
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _records(copies_of_policies: int):
+    """(source, record, copy) for every corpus record, policies repeated as asked."""
+    for name in ("laws.jsonl", "state_council.jsonl"):
+        with open(CORPUS / name, encoding="utf-8") as fh:
+            for line in fh:
+                yield name, json.loads(line), 0
+    for copy in range(copies_of_policies):
+        with open(CORPUS / "local_policies.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                yield "local_policies.jsonl", json.loads(line), copy
+
+
+def _document(source: str, rec: dict, copy: int):
+    from gazette.docnumber import parse_doc_number
+    from gazette.ids import document_id
+    from gazette.model import Document
+
+    title = (rec.get("title") or "").strip().strip("《》") or rec["record_id"]
+    if source == "laws.jsonl":
+        date, issuer = _date(rec.get("version_date")), (rec.get("category") or "").split("/")[-1] or None
+    elif source == "state_council.jsonl":
+        date, issuer = _date(rec.get("written_date")), rec.get("issuer")
+    else:
+        date, issuer = _date(rec.get("issuance_date")), rec.get("geography")
+    number = parse_doc_number(rec.get("doc_number") or "") if source == "state_council.jsonl" else None
+    paragraphs = [p.strip() for p in (rec.get("text") or "").split("\n") if p.strip()]
+    return Document(
+        id=document_id(title, f"{rec['record_id']}#{copy}", date),
+        title=title,
+        issuers=[issuer] if issuer else [],
+        doc_number=number,
+        written_date=date,
+        published_date=date,
+        effective_date=_date(rec.get("effective_date")) or date,
+        expiry_date=_date(rec.get("expiry_date")),
+        paragraphs=paragraphs or [title],
+    )
+
+
+def build_archive(home: Path, min_docs: int) -> int:
+    """Load the corpus into a fresh archive at ``home``; returns the document count."""
+    from gazette.archive import Archive
+    from gazette.settings import Settings
+
+    archive = Archive(Settings(home=home))
+    if archive.store.count_documents() >= min_docs:
+        n = archive.store.count_documents()
+        archive.close()
+        return n
+    distinct = sum(1 for name in ("laws.jsonl", "state_council.jsonl", "local_policies.jsonl")
+                   for _ in open(CORPUS / name, encoding="utf-8"))
+    policies = sum(1 for _ in open(CORPUS / "local_policies.jsonl", encoding="utf-8"))
+    copies = 1
+    while distinct + (copies - 1) * policies < min_docs:
+        copies += 1
+    started = time.monotonic()
+    batch = []
+    n = 0
+    for source, rec, copy in _records(copies):
+        batch.append(_document(source, rec, copy))
+        if len(batch) >= 200:
+            n += _store(archive, batch)
+            batch = []
+            print(f"\r  loaded {n} documents ({time.monotonic() - started:.0f} s)", end="", file=sys.stderr)
+    if batch:
+        n += _store(archive, batch)
+    print(f"\r  loaded {n} documents in {time.monotonic() - started:.0f} s", file=sys.stderr)
+    archive.close()
+    return n
+
+
+def _store(archive, docs) -> int:
+    with archive.store.transaction():
+        stored = [archive.store.put_document(d) for d in docs]
+        archive.backend.index(stored)
+    return len(stored)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(home: Path, port: int, workers: int) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
+    env.update(GAZETTE_HOME=str(home), PYTHONPATH=str(REPO))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "search_api.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        env=env,
+        cwd=str(REPO),
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": "法"}, timeout=30).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("server did not start")
+
+
+def run_load(base: str, clients: int, duration: float, warmup: float) -> dict:
+    """``clients`` threads issue searches back to back; latencies after warm-up."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start_at = time.monotonic() + warmup
+    stop_at = start_at + duration
+
+    def worker(offset: int) -> None:
+        queries = cycle(QUERIES[offset % len(QUERIES):] + QUERIES[: offset % len(QUERIES)])
+        mine: list[float] = []
+        with httpx.Client(base_url=base, timeout=30) as client:
+            while (now := time.monotonic()) < stop_at:
+                params = next(queries)
+                t0 = time.perf_counter()
+                try:
+                    r = client.get("/api/v1/search", params=params)
+                    ok = r.status_code == 200
+                except httpx.HTTPError as exc:
+                    ok, r = False, exc
+                elapsed = time.perf_counter() - t0
+                if not ok:
+                    with lock:
+                        errors.append(str(getattr(r, "status_code", r)))
+                elif now >= start_at:
+                    mine.append(elapsed)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100) if len(latencies) >= 2 else [0.0] * 99
+    return {
+        "clients": clients,
+        "duration_s": duration,
+        "requests": len(latencies),
+        "errors": len(errors),
+        "throughput_rps": round(len(latencies) / duration, 1),
+        "p50_ms": round(q[49] * 1000, 1),
+        "p95_ms": round(q[94] * 1000, 1),
+        "p99_ms": round(q[98] * 1000, 1),
+        "max_ms": round(latencies[-1] * 1000, 1) if latencies else 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--home", type=Path, default=Path("/tmp/gazette-bench"), help="Archive directory (cached).")
+    parser.add_argument("--min-docs", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=30.0, help="Measured seconds (after warm-up).")
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
+    parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
+    args = parser.parse_args()
+
+    docs = build_archive(args.home, args.min_docs)
+    port = _free_port()
+    server = start_server(args.home, port, args.workers)
+    try:
+        figures = run_load(f"http://127.0.0.1:{port}", args.clients, args.duration, args.warmup)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    figures.update(documents=docs, workers=args.workers, queries=len(QUERIES))
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

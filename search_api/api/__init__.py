@@ -1,0 +1,21 @@
+"""The JSON API, versioned under ``/api/v1``.
+
+Every route declares the error responses of :mod:`search_api.errors` and answers
+only with public (主动公开) documents, through :mod:`search_api.services`.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from search_api.api import documents, files, gazettes, search
+from search_api.errors import ERROR_RESPONSES
+from search_api.schemas import API_PREFIX
+
+router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+router.include_router(search.router)
+router.include_router(documents.router)
+router.include_router(gazettes.router)
+router.include_router(files.router)
+
+__all__ = ["router"]

@@ -1,0 +1,293 @@
+"""Response models of the JSON API — what ``/docs`` documents and clients rely on.
+
+They are views of the domain model (:mod:`gazette.model`), built by the ``from_*``
+constructors so that routes stay thin. Field names are snake_case English; the
+``*_label`` fields carry the Chinese words shown to people (有效/废止/失效).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from gazette.backends.base import SearchHit
+from gazette.model import STATUS_LABELS, Attachment, Document, GazetteIssue, Status, StatusEvent
+from gazette.relations import Related, Relations
+from gazette.status import StatusView
+
+API_PREFIX = "/api/v1"
+
+
+def document_url(doc_id: str) -> str:
+    return f"{API_PREFIX}/documents/{doc_id}"
+
+
+def issue_url(year: int, issue: int) -> str:
+    return f"{API_PREFIX}/gazettes/{year}/{issue}"
+
+
+def file_url(sha256: str) -> str:
+    return f"{API_PREFIX}/files/{sha256}.pdf"
+
+
+class DocumentSummary(BaseModel):
+    """A document in a list: enough to show it and its status without another call."""
+
+    id: str
+    url: str
+    title: str
+    doc_number: str | None = Field(default=None, description="发文字号 in normal form (or as printed).")
+    issuers: list[str] = Field(default_factory=list)
+    doc_type: str | None = None
+    is_normative: bool = False
+    written_date: dt.date | None = None
+    published_date: dt.date | None = None
+    effective_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    status: Status
+    status_label: str = Field(description="有效 / 废止 / 失效")
+    status_date: dt.date | None = Field(default=None, description="Date the current status took effect.")
+    gazette_issue: str | None = None
+
+    @classmethod
+    def from_document(cls, doc: Document) -> DocumentSummary:
+        return cls(
+            id=doc.id,
+            url=document_url(doc.id),
+            title=doc.title,
+            doc_number=doc.doc_number.text if doc.doc_number else doc.doc_number_raw,
+            issuers=doc.issuers,
+            doc_type=doc.doc_type,
+            is_normative=doc.is_normative,
+            written_date=doc.written_date,
+            published_date=doc.published_date,
+            effective_date=doc.effective_date,
+            expiry_date=doc.expiry_date,
+            status=doc.status,
+            status_label=doc.status_label,
+            status_date=doc.status_date,
+            gazette_issue=doc.gazette_issue,
+        )
+
+
+# -- search ------------------------------------------------------------------------
+
+
+class SearchResponse(BaseModel):
+    total: int = Field(description="Number of matching documents.")
+    page: int
+    size: int
+    pages: int = Field(description="Number of pages available (capped at the page limit).")
+    as_of: dt.date = Field(description="Date at which status filters, facets and labels were evaluated.")
+    hits: list[SearchHit]
+    facets: dict[str, dict[str, int]] = Field(
+        default_factory=dict, description="Counts per value of status, issuer, year and doc_type."
+    )
+
+
+# -- one document --------------------------------------------------------------------
+
+
+class StatusNow(BaseModel):
+    """A document's status on one day, with the reason and the basis."""
+
+    as_of: dt.date
+    status: Status
+    status_label: str
+    since: dt.date | None = None
+    reason: str = ""
+    basis_document_id: str | None = None
+    basis_doc_number: str | None = None
+
+    @classmethod
+    def from_view(cls, view: StatusView, as_of: dt.date, basis_visible: bool) -> StatusNow:
+        return cls(
+            as_of=as_of,
+            status=view.status,
+            status_label=STATUS_LABELS[view.status],
+            since=view.since,
+            reason=view.reason,
+            basis_document_id=view.basis_document_id if basis_visible else None,
+            basis_doc_number=view.basis_doc_number,
+        )
+
+
+class EventOut(BaseModel):
+    """One entry of the status history (append-only)."""
+
+    kind: str = Field(description="effective, repealed, expired, restored, expiry_set, metadata")
+    date: dt.date | None = None
+    cause: str = ""
+    basis_document_id: str | None = None
+    basis_doc_number: str | None = None
+    actor: str
+    recorded_at: dt.datetime | None = None
+
+    @classmethod
+    def from_event(cls, ev: StatusEvent, basis_visible: bool) -> EventOut:
+        return cls(
+            kind=ev.kind,
+            date=ev.date,
+            cause=ev.cause,
+            basis_document_id=ev.basis_document_id if basis_visible else None,
+            basis_doc_number=ev.basis_doc_number,
+            actor=ev.actor,
+            recorded_at=ev.recorded_at,
+        )
+
+
+class RelatedOut(BaseModel):
+    """The other end of a relation; ``id`` is null when it is not in the public archive."""
+
+    kind: str = Field(description="repealed / expired (repeal relations) or cites")
+    id: str | None = None
+    url: str | None = None
+    title: str | None = None
+    doc_number: str | None = None
+    status: Status | None = None
+    status_label: str | None = None
+    date: dt.date | None = None
+    sentence: str | None = None
+
+    @classmethod
+    def from_related(cls, r: Related) -> RelatedOut:
+        return cls(
+            kind=r.kind,
+            id=r.document_id,
+            url=document_url(r.document_id) if r.document_id else None,
+            title=r.title,
+            doc_number=r.doc_number,
+            status=r.status,
+            status_label=r.status_label,
+            date=r.date,
+            sentence=r.sentence,
+        )
+
+
+class RelationsOut(BaseModel):
+    repeals: list[RelatedOut] = Field(default_factory=list, description="Documents this one repeals.")
+    repealed_by: list[RelatedOut] = Field(default_factory=list, description="Documents that repeal this one.")
+    cites: list[RelatedOut] = Field(default_factory=list, description="发文字号 cited in the text.")
+    cited_by: list[RelatedOut] = Field(default_factory=list, description="Documents citing this one.")
+
+    @classmethod
+    def from_relations(cls, rel: Relations) -> RelationsOut:
+        conv = lambda items: [RelatedOut.from_related(r) for r in items]  # noqa: E731
+        return cls(
+            repeals=conv(rel.repeals),
+            repealed_by=conv(rel.repealed_by),
+            cites=conv(rel.cites),
+            cited_by=conv(rel.cited_by),
+        )
+
+
+class DocumentDetail(DocumentSummary):
+    """A whole public document: metadata, text, attachments, status and relations."""
+
+    registration_number: str | None = Field(default=None, description="统一登记号")
+    signer: str | None = None
+    addressee: str | None = None
+    cc: str | None = None
+    printed_by: str | None = None
+    note: str | None = None
+    validity_sentence: str | None = None
+    section: str | None = None
+    pages: tuple[int, int] | None = None
+    pdf_url: str | None = Field(default=None, description="The original PDF (whole gazette issue when printed in one).")
+    paragraphs: list[str]
+    attachments: list[Attachment]
+    status_now: StatusNow = Field(description="Status at `as_of` (default today).")
+    events: list[EventOut] = Field(description="Status history, oldest first.")
+    relations: RelationsOut
+
+
+# -- lookups ---------------------------------------------------------------------
+
+
+class NumberLookup(BaseModel):
+    query: str
+    normalized: str | None = Field(description="The 发文字号 in normal form, null when it did not parse.")
+    documents: list[DocumentSummary]
+
+
+class CheckRequest(BaseModel):
+    items: list[str] = Field(
+        max_length=500,
+        description="发文字号 or titles (《…》 optional), e.g. every document a draft cites. At most 500.",
+        examples=[["静政发〔2022〕8号", "《静乐县城市规划管理办法》"]],
+    )
+
+
+class CheckItem(BaseModel):
+    input: str
+    kind: Literal["doc_number", "title", "empty"]
+    normalized: str | None = None
+    result: Literal["found", "ambiguous", "not_found"]
+    matches: list[DocumentSummary]
+
+
+class CheckResponse(BaseModel):
+    items: list[CheckItem]
+    found: int
+    not_found: int
+
+
+# -- gazettes ----------------------------------------------------------------------
+
+
+class IssueSummary(BaseModel):
+    id: str
+    url: str
+    gazette_name: str
+    year: int
+    issue: int
+    overall_number: int | None = None
+    published_date: dt.date | None = None
+    page_count: int = 0
+    pdf_url: str | None = None
+    epub_url: str | None = None
+
+    @classmethod
+    def from_issue(cls, issue: GazetteIssue, epub_available: bool) -> IssueSummary:
+        return cls(
+            id=issue.id,
+            url=issue_url(issue.year, issue.issue),
+            gazette_name=issue.gazette_name,
+            year=issue.year,
+            issue=issue.issue,
+            overall_number=issue.overall_number,
+            published_date=issue.published_date,
+            page_count=issue.page_count,
+            pdf_url=file_url(issue.sha256) if issue.sha256 else None,
+            epub_url=f"{issue_url(issue.year, issue.issue)}.epub" if epub_available else None,
+        )
+
+
+class YearIssues(BaseModel):
+    year: int
+    issues: list[IssueSummary]
+
+
+class GazetteIndex(BaseModel):
+    years: list[YearIssues]
+
+
+class TocEntryOut(BaseModel):
+    title: str
+    page: int | None = None
+    document_id: str | None = None
+    url: str | None = None
+    doc_number: str | None = None
+    status: Status | None = None
+    status_label: str | None = None
+
+
+class TocSectionOut(BaseModel):
+    section: str | None = Field(description="e.g. 县政府文件; null for entries outside any section.")
+    entries: list[TocEntryOut]
+
+
+class IssueDetail(IssueSummary):
+    sections: list[TocSectionOut]
