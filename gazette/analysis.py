@@ -191,6 +191,22 @@ def highlight_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
     return merged
 
 
+def mark_all(text: str, terms: list[QueryTerm]) -> str | None:
+    """The whole ``text`` HTML-escaped with every match in ``<mark>``; None if no match."""
+    from html import escape
+
+    spans = highlight_spans(text, terms)
+    if not spans:
+        return None
+    out, cur = [], 0
+    for s, e in spans:
+        out.append(escape(text[cur:s], quote=False))
+        out.append("<mark>" + escape(text[s:e], quote=False) + "</mark>")
+        cur = e
+    out.append(escape(text[cur:], quote=False))
+    return "".join(out)
+
+
 def snippets(text: str, terms: list[QueryTerm], *, width: int = 60, limit: int = 3) -> list[str]:
     """Up to ``limit`` snippets of the original text around matches.
 

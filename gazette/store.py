@@ -235,6 +235,13 @@ class Store:
             raise NotFound(f"no stored file {sha256}")
         return self.home / row["stored_path"]
 
+    def file_has_public_document(self, sha256: str) -> bool:
+        """Whether a 主动公开 document comes from this stored file."""
+        row = self.conn.execute(
+            "SELECT 1 FROM documents WHERE sha256=? AND disclosure='主动公开' LIMIT 1", (sha256,)
+        ).fetchone()
+        return row is not None
+
     def files(self) -> list[dict]:
         return [dict(r) for r in self.conn.execute("SELECT * FROM files ORDER BY ingested_at, name")]
 

@@ -9,11 +9,11 @@ G=.venv/bin/gazette
 $G samples gazette-samples
 $G ingest gazette-samples
 echo
-echo '$ gazette search 住房公积金'
-$G search 住房公积金
+echo '$ gazette search 公共租赁住房'
+$G search 公共租赁住房
 echo
-echo '$ gazette search 废止 --status valid'
-$G search 废止 --status valid
+echo '$ gazette search 管理办法 --status repealed'
+$G search 管理办法 --status repealed
 if [ "${GAZETTE_DEMO_NO_SERVE:-}" = "1" ]; then
     exit 0
 fi

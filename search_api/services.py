@@ -208,10 +208,7 @@ def public_file(archive: Archive, sha256: str) -> Path:
         raise NotFound("没有该文件 (no such file)")
     in_issue = any(i.sha256 == sha256 for i in archive.store.issues())
     if not in_issue:
-        row = archive.store.conn.execute(
-            "SELECT 1 FROM documents WHERE sha256=? AND disclosure=? LIMIT 1", (sha256, Disclosure.public.value)
-        ).fetchone()
-        if row is None:
+        if not archive.store.file_has_public_document(sha256):
             raise NotFound("没有该文件 (no such file)")
     path = archive.store.file_path(sha256)
     if not path.is_file():

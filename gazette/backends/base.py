@@ -46,7 +46,7 @@ class SearchQuery(BaseModel):
     status: Status | None = None
     issuer: str | None = None
     doc_type: str | None = None
-    year: int | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
     date_from: dt.date | None = Field(default=None, description="Earliest 成文日期 (inclusive).")
     date_to: dt.date | None = Field(default=None, description="Latest 成文日期 (inclusive).")
     doc_number_prefix: str | None = Field(default=None, description="机关代字, e.g. 静政发")

@@ -180,28 +180,44 @@ class SQLiteBackend:
             base = "FROM documents d"
             score = "0.0"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-        total = conn.execute(f"SELECT count(*) {base}{where_sql}", params).fetchone()[0]
-        if query.sort == "date" or not terms:
-            order = "d.written_date IS NULL, d.written_date DESC, d.id"
-        else:
-            order = "score DESC, d.written_date IS NULL, d.written_date DESC, d.id"
-        params["limit"] = query.size
-        params["offset"] = (query.page - 1) * query.size
-        rows = conn.execute(
-            f"SELECT d.data, d.body, {score} AS score, ({_STATUS_SQL}) AS st {base}{where_sql}"
-            f" ORDER BY {order} LIMIT :limit OFFSET :offset",
+        # Evaluate the match and filters once into a per-connection temporary table;
+        # the count, the page and every facet are then cheap queries over it.
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, score REAL, st TEXT,"
+            " issuer TEXT, year INTEGER, doc_type TEXT, wd TEXT, id TEXT)"
+        )
+        conn.execute("DELETE FROM temp.hits")
+        conn.execute(
+            f"INSERT INTO temp.hits SELECT d.rowid, {score}, ({_STATUS_SQL}), d.issuer, d.year, d.doc_type,"
+            f" d.written_date, d.id {base}{where_sql}",
             params,
+        )
+        total = conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
+        if query.sort == "date" or not terms:
+            order = "h.wd IS NULL, h.wd DESC, h.id"
+        else:
+            order = "h.score DESC, h.wd IS NULL, h.wd DESC, h.id"
+        rows = conn.execute(
+            f"SELECT d.data, d.body, h.score AS score, h.st AS st FROM temp.hits h"
+            f" JOIN documents d ON d.rowid = h.rid ORDER BY {order} LIMIT ? OFFSET ?",
+            (query.size, (query.page - 1) * query.size),
         ).fetchall()
         hits = [self._hit(r, terms) for r in rows]
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
-            facets = self._facets(base, where_sql, params)
+            for name, column in (("status", "st"), ("issuer", "issuer"), ("year", "year"), ("doc_type", "doc_type")):
+                facet_rows = conn.execute(
+                    f"SELECT {column} AS k, count(*) AS n FROM temp.hits WHERE {column} IS NOT NULL"
+                    " GROUP BY k ORDER BY n DESC, k LIMIT 50"
+                ).fetchall()
+                facets[name] = {str(r["k"]): r["n"] for r in facet_rows}
+        conn.execute("DELETE FROM temp.hits")
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _hit(self, row: sqlite3.Row, terms: list[analysis.QueryTerm]) -> SearchHit:
         doc = Document.model_validate_json(row["data"])
         status = Status(row["st"])
-        title_marks = analysis.snippets(doc.title, terms, width=len(doc.title) + 1, limit=1) if terms else []
+        title_marks = analysis.mark_all(doc.title, terms) if terms else None
         return SearchHit(
             id=doc.id,
             score=float(row["score"] or 0.0),
@@ -217,28 +233,8 @@ class SQLiteBackend:
             status=status,
             status_label=STATUS_LABELS[status],
             highlights=analysis.snippets(row["body"], terms) if terms else [],
-            title_highlight=title_marks[0] if title_marks else None,
+            title_highlight=title_marks,
         )
-
-    def _facets(self, base: str, where_sql: str, params: dict) -> dict[str, dict[str, int]]:
-        conn = self.store.conn
-        out: dict[str, dict[str, int]] = {}
-        exprs = {
-            "status": f"({_STATUS_SQL})",
-            "issuer": "d.issuer",
-            "year": "d.year",
-            "doc_type": "d.doc_type",
-        }
-        facet_params = {k: v for k, v in params.items() if k not in ("limit", "offset")}
-        for name, expr in exprs.items():
-            rows = conn.execute(
-                f"SELECT {expr} AS k, count(*) AS n {base}{where_sql} GROUP BY k HAVING k IS NOT NULL"
-                " ORDER BY n DESC, k LIMIT 50",
-                facet_params,
-            ).fetchall()
-            out[name] = {str(r["k"]): r["n"] for r in rows}
-        return out
-
 
 def _empty_facets() -> dict[str, dict[str, int]]:
     return {"status": {}, "issuer": {}, "year": {}, "doc_type": {}}
