@@ -595,7 +595,6 @@ class ElasticsearchBackend:
         orig = src.get("original", {})
         title = orig.get("title", "")
         status = _status_of(src, as_of)
-        title_marks = analysis.snippets(title, terms, width=len(title) + 1, limit=1) if terms else []
         return SearchHit(
             id=raw["_id"],
             score=float(raw.get("_score") or 0.0),
@@ -611,5 +610,5 @@ class ElasticsearchBackend:
             status=status,
             status_label=STATUS_LABELS[status],
             highlights=analysis.snippets(orig.get("text", ""), terms) if terms else [],
-            title_highlight=title_marks[0] if title_marks else None,
+            title_highlight=analysis.mark_all(title, terms) if terms else None,
         )

@@ -1,13 +1,17 @@
 """The embedded search backend: FTS5 tables in the archive's own SQLite file.
 
 One FTS5 table ``docs_fts`` (rowid = ``documents.rowid``) with four columns filled
-by :mod:`gazette.analysis`:
+from :mod:`gazette.analysis`:
 
-* ``title_chars`` / ``body_chars`` — one token per Han character (ASCII runs whole):
-  a query term must occur in them as an FTS5 *phrase*, i.e. as an exact substring
-  (ignoring punctuation and spaces). This gives 1- and 2-character queries and phrases;
+* ``title_grams`` / ``body_grams`` — the character tokens of the text
+  (:func:`gazette.analysis.chars`: Han characters one by one, ASCII runs whole) turned
+  into overlapping Han *bigrams* — one token per position, so an FTS5 phrase of
+  bigrams is an exact-substring match (ignoring punctuation and spaces), with posting
+  lists far shorter than single characters'. A 1-character query is a prefix query on
+  the bigrams, served by a 3-byte prefix index (one UTF-8 Han character);
 * ``title_words`` / ``body_words`` — jieba search-mode words, which only add to the
-  BM25 rank.
+  BM25 rank. Each row also carries a sentinel word so that "any of these words" can
+  be OR-ed in cheaply without narrowing the match.
 
 User text is reduced to analyser tokens (letters, digits, Han characters) before it is
 quoted into an FTS5 expression, so no input can reach FTS5 as syntax. Filters, the
@@ -17,6 +21,7 @@ are cut from the original text by :func:`gazette.analysis.snippets`.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterable
 
@@ -28,14 +33,19 @@ from gazette.store import Store
 
 _FTS_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
-    title_chars, body_chars, title_words, body_words,
-    tokenize = 'unicode61 remove_diacritics 0'
+    title_grams, body_grams, title_words, body_words,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '.'",
+    prefix = '3'
 );
 """
 
-# BM25 weights per column: title matches count more than body matches, words more
-# than single characters.
-_WEIGHTS = (4.0, 1.0, 8.0, 2.0)
+# BM25 weights per column: title matches count more than body matches.
+_WEIGHTS = (6.0, 1.0, 6.0, 1.0)
+# A word present in every row's word columns (ASCII letters only, never produced by
+# the analyser from real text because real words are shorter than this).
+_SENTINEL = "qgazetteqallqrowsq"
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 _STATUS_SQL = """CASE
     WHEN d.invalid_status IS NOT NULL AND (d.invalid_from IS NULL OR d.invalid_from <= :as_of)
@@ -44,18 +54,55 @@ _STATUS_SQL = """CASE
     ELSE 'valid' END"""
 
 
-def _phrase(tokens: Iterable[str]) -> str:
-    # Tokens come from the analyser and hold only letters/digits/Han characters;
-    # doubling quotes is belt and braces.
-    return '"' + " ".join(t.replace('"', '""') for t in tokens) + '"'
+def _is_han(token: str) -> bool:
+    return len(token) == 1 and _HAN.match(token) is not None
+
+
+def grams(tokens: list[str]) -> list[str]:
+    """Index form: one token per position — a Han bigram where the next token is Han
+    too, else the token itself (ASCII run, or a Han character before a non-Han one)."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if _is_han(tok) and i + 1 < len(tokens) and _is_han(tokens[i + 1]):
+            out.append(tok + tokens[i + 1])
+        else:
+            out.append(tok)
+    return out
+
+
+def grams_text(text: str) -> str:
+    return " ".join(grams(analysis.chars(text)))
+
+
+def _query_phrase(tokens: tuple[str, ...]) -> str:
+    """FTS5 phrase matching ``tokens`` as a substring of an indexed gram stream.
+
+    Positions are those of :func:`grams`, except at the end: the last Han character of
+    the query may be followed by anything in a document, so it is covered by the
+    preceding bigram, or — for a query ending in a lone Han character — by a prefix.
+    """
+    out = grams(list(tokens))
+    prefix = False
+    if _is_han(tokens[-1]):
+        if len(tokens) >= 2 and _is_han(tokens[-2]):
+            out = out[:-1]
+        else:
+            prefix = True
+    quoted = '"' + " ".join(t.replace('"', '""') for t in out) + '"'
+    return quoted + (" *" if prefix else "")
+
+
+def _word(w: str) -> str:
+    return '"' + w.replace('"', '""') + '"'
 
 
 def _match_expression(terms: list[analysis.QueryTerm]) -> str:
-    required = [f"{{title_chars body_chars}} : {_phrase(t.chars)}" for t in terms]
-    ranking = [f"{{title_words body_words}} : {_phrase([w])}" for t in terms for w in t.words]
+    required = [f"{{title_grams body_grams}} : {_query_phrase(t.chars)}" for t in terms]
     expr = " AND ".join(f"({r})" for r in required)
-    if ranking:
-        expr += " AND (" + " OR ".join(required + ranking) + ")"
+    words = [w for t in terms for w in t.words if analysis.chars(w)]
+    if words:
+        alternatives = " OR ".join(_word(w) for w in dict.fromkeys(words))
+        expr += f" AND ({{title_words body_words}} : ({alternatives} OR {_SENTINEL}))"
     return expr
 
 
@@ -64,9 +111,22 @@ class SQLiteBackend:
 
     name = "sqlite"
 
+    #: Bumped whenever the index layout changes; an older index is rebuilt on open.
+    FTS_VERSION = "3"
+
     def __init__(self, store: Store) -> None:
         self.store = store
-        store.executescript(_FTS_SCHEMA)
+        row = store.conn.execute("SELECT value FROM meta WHERE key='fts_version'").fetchone()
+        if row is None or row[0] != self.FTS_VERSION:
+            store.executescript("DROP TABLE IF EXISTS docs_fts;")
+            store.executescript(_FTS_SCHEMA)
+            with store.transaction() as conn:
+                self.reindex(store.iter_documents())
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_version', ?)", (self.FTS_VERSION,)
+                )
+        else:
+            store.executescript(_FTS_SCHEMA)
 
     # -- writing -------------------------------------------------------------------
     def index(self, docs: Iterable[Document]) -> int:
@@ -79,14 +139,14 @@ class SQLiteBackend:
                 rowid = row[0]
                 conn.execute("DELETE FROM docs_fts WHERE rowid=?", (rowid,))
                 conn.execute(
-                    "INSERT INTO docs_fts(rowid, title_chars, body_chars, title_words, body_words)"
+                    "INSERT INTO docs_fts(rowid, title_grams, body_grams, title_words, body_words)"
                     " VALUES (?,?,?,?,?)",
                     (
                         rowid,
-                        analysis.chars_text(doc.title),
-                        analysis.chars_text(doc.text),
+                        grams_text(doc.title),
+                        grams_text(doc.text),
                         analysis.words_text(doc.title),
-                        analysis.words_text(doc.text),
+                        analysis.words_text(doc.text) + " " + _SENTINEL,
                     ),
                 )
                 n += 1

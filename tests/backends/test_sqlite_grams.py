@@ -1,0 +1,52 @@
+"""The embedded index's bigram scheme is an exact-substring match (property-based)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gazette.backends.base import SearchQuery
+from gazette.backends.sqlite import SQLiteBackend, _query_phrase, grams
+from gazette.store import Store
+from tests.factories import make_doc
+
+ALPHABET = "公积金住房税通知办法法规，。 ab12"
+
+
+def _plain(s: str) -> str:
+    return re.sub(r"[，。\s]", "", s)
+
+
+def test_grams_one_token_per_position():
+    assert grams(["住", "房", "公", "2022", "年"]) == ["住房", "房公", "公", "2022", "年"]
+    assert _query_phrase(("住", "房", "公")) == '"住房 房公"'
+    assert _query_phrase(("房",)) == '"房" *'
+    assert _query_phrase(("发", "2022", "年")) == '"发 2022 年" *'
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=40), min_size=1, max_size=4),
+    query=st.text(alphabet="公积金住房税通知办法规ab12", min_size=1, max_size=5),
+)
+def test_match_iff_substring(tmp_path_factory, texts, query):
+    store = Store(tmp_path_factory.mktemp("a"))
+    backend = SQLiteBackend(store)
+    docs = [make_doc("文件" + "甲乙丙丁"[i], t, number=("静政发", 2022, i + 1)) for i, t in enumerate(texts)]
+    for d in docs:
+        store.put_document(d)
+    backend.index([store.get_document(d.id) for d in docs])
+    found = {h.title for h in backend.search(SearchQuery(q=query, size=100)).hits}
+    # ASCII runs are whole tokens, so a query that cuts one is not a substring match
+    q_tokens = re.findall(r"[a-z0-9]+|[^a-z0-9]", query.lower())
+    expected = set()
+    for d, t in zip(docs, texts):
+        body_tokens = re.findall(r"[a-z0-9]+|[^a-z0-9，。\s]", t.lower())
+        n = len(q_tokens)
+        if any(body_tokens[i : i + n] == q_tokens for i in range(len(body_tokens) - n + 1)):
+            expected.add(d.title)
+    # titles (文件甲…) share no character with the query alphabet
+    assert found == expected, (texts, query)
+    store.close()
