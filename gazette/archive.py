@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from gazette.backends import SearchBackend, SearchQuery, SearchResult, open_backend
-from gazette.errors import IntegrityError, ParseError
+from gazette.errors import GazetteError, IntegrityError, ParseError
 from gazette.model import Document, GazetteIssue, StatusEvent
 from gazette.settings import Settings, get_settings
 from gazette.store import Store
@@ -311,6 +311,99 @@ class Archive:
             n += self._import_batch(pending)
         return n
 
+    # -- full backups ----------------------------------------------------------------
+    def export_full(self, target: Path) -> dict[str, int]:
+        """Write a complete backup folder: everything needed to rebuild this archive.
+
+        ``documents.jsonl`` (export records plus, where personal data was masked, the
+        unmasked ``original`` text), ``issues.jsonl``, ``files.jsonl`` with the
+        original files under ``files/``, and ``repeal_clauses.jsonl``. Written to a
+        temporary folder beside ``target`` and renamed into place when complete.
+        """
+        import shutil
+        import tempfile
+
+        target = Path(target)
+        if target.exists():
+            raise GazetteError(f"backup target already exists: {target}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".backup-", dir=target.parent))
+        counts = {"documents": 0, "issues": 0, "files": 0, "repeal_clauses": 0}
+        try:
+            with open(tmp / "documents.jsonl", "w", encoding="utf-8") as fh:
+                for doc in self.store.iter_documents():
+                    rec = export_record(doc)
+                    original = self.store.original_text(doc.id)
+                    if original:
+                        rec["original"] = original
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                    counts["documents"] += 1
+            with open(tmp / "issues.jsonl", "w", encoding="utf-8") as fh:
+                for issue in self.store.issues():
+                    fh.write(issue.model_dump_json() + "\n")
+                    counts["issues"] += 1
+            (tmp / "files").mkdir()
+            with open(tmp / "files.jsonl", "w", encoding="utf-8") as fh:
+                for f in self.store.files():
+                    src = self.store.home / f["stored_path"] if f["stored_path"] else None
+                    if src is None or not src.is_file():
+                        raise IntegrityError(f"stored file missing: {f['name']} ({f['sha256'][:12]})")
+                    shutil.copy2(src, tmp / "files" / src.name)
+                    fh.write(json.dumps({**f, "stored_name": src.name}, ensure_ascii=False) + "\n")
+                    counts["files"] += 1
+            with open(tmp / "repeal_clauses.jsonl", "w", encoding="utf-8") as fh:
+                for row in self.store.conn.execute(
+                    "SELECT basis_document_id, doc_number, title, kind, sentence, target_document_id"
+                    " FROM repeal_clauses ORDER BY id"
+                ):
+                    fh.write(json.dumps(dict(row), ensure_ascii=False) + "\n")
+                    counts["repeal_clauses"] += 1
+            tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return counts
+
+    def import_full(self, source: Path) -> dict[str, int]:
+        """Restore a backup folder written by :meth:`export_full` into this archive."""
+        source = Path(source)
+        if not (source / "documents.jsonl").is_file():
+            raise ParseError(f"not a backup folder (no documents.jsonl): {source}")
+        counts = {"documents": 0, "issues": 0, "files": 0, "repeal_clauses": 0}
+        for line in _read_lines(source / "files.jsonl"):
+            f = json.loads(line)
+            stored = self.store.store_file(source / "files" / f["stored_name"], f["sha256"], suffix=Path(f["stored_name"]).suffix)
+            self.store.record_file(
+                sha256=f["sha256"], name=f["name"], size=f["size"], kind=f["kind"],
+                page_count=f["page_count"], stored_path=stored,
+            )
+            counts["files"] += 1
+        for line in _read_lines(source / "issues.jsonl"):
+            self.store.put_issue(GazetteIssue.model_validate_json(line))
+            counts["issues"] += 1
+
+        def documents() -> Iterator[str]:
+            for line in _read_lines(source / "documents.jsonl"):
+                rec = json.loads(line)
+                original = rec.pop("original", None)
+                if original:
+                    # Restore the unmasked text; storing masks it again and keeps the original.
+                    rec["paragraphs"] = original["paragraphs"]
+                    rec["attachments"] = original["attachments"]
+                yield json.dumps(rec, ensure_ascii=False)
+
+        counts["documents"] = self.import_jsonl(documents())
+        with self.store.transaction() as conn:
+            for line in _read_lines(source / "repeal_clauses.jsonl"):
+                r = json.loads(line)
+                conn.execute(
+                    "INSERT OR IGNORE INTO repeal_clauses(basis_document_id, doc_number, title, kind, sentence,"
+                    " target_document_id) VALUES (?,?,?,?,?,?)",
+                    (r["basis_document_id"], r["doc_number"], r["title"], r["kind"], r["sentence"], r["target_document_id"]),
+                )
+                counts["repeal_clauses"] += 1
+        return counts
+
     def _import_batch(self, docs: list[Document]) -> int:
         with self.store.transaction() as conn:
             stored = []
@@ -331,6 +424,15 @@ class Archive:
                 stored.append(self.store.put_document(doc.model_copy(update={"events": []})))
             self.backend.index(stored)
         return len(docs)
+
+
+def _read_lines(path: Path) -> Iterator[str]:
+    if not path.is_file():
+        return
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                yield line
 
 
 _FLAT_ORDER = (

@@ -253,12 +253,24 @@ def show(
 @app.command("export")
 @handle_errors
 def export_(
-    fmt: Annotated[str, typer.Option("--format", help="Export format (jsonl).")] = "jsonl",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File (default: stdout).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl (documents) or backup (a full backup folder).")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File or folder (default: stdout for jsonl).")] = None,
 ) -> None:
-    """Export every document as JSON Lines."""
-    if fmt != "jsonl":
-        raise typer.BadParameter("only jsonl is supported", param_hint="--format")
+    """Export every document as JSON Lines, or the whole archive as a backup folder.
+
+    A backup folder holds documents with their status history (and unmasked originals),
+    gazette issues, repeal clauses and the original PDFs; `gazette import FOLDER`
+    restores it.
+    """
+    if fmt not in ("jsonl", "backup"):
+        raise typer.BadParameter("choose jsonl or backup", param_hint="--format")
+    if fmt == "backup":
+        if output is None:
+            raise typer.BadParameter("a backup needs --output FOLDER", param_hint="--output")
+        with _archive() as archive:
+            counts = archive.export_full(output)
+        err.print("backup written: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return
     with _archive() as archive:
         if output is None:
             n = archive.export_jsonl(sys.stdout)
@@ -272,8 +284,15 @@ def export_(
 
 @app.command("import")
 @handle_errors
-def import_(file: Annotated[Path, typer.Argument(help="A JSONL file written by `gazette export`.")]) -> None:
-    """Import documents from a JSONL export."""
+def import_(
+    file: Annotated[Path, typer.Argument(help="A JSONL file or a backup folder written by `gazette export`.")],
+) -> None:
+    """Import documents from a JSONL export, or restore a backup folder."""
+    if file.is_dir():
+        with _archive() as archive:
+            counts = archive.import_full(file)
+        console.print("restored: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return
     if not file.is_file():
         raise GazetteError(f"no such file: {file}")
     with _archive() as archive, open(file, encoding="utf-8") as fh:
