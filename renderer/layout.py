@@ -51,7 +51,11 @@ _ASCII_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-/]*|.", re.S)
 
 @dataclass(frozen=True)
 class TextOp:
-    """One line of text drawn with a single drawString call at (x, y)."""
+    """One line of text drawn with a single drawString call at (x, y).
+
+    ``char_space`` (PDF ``Tc``, points added after every character) is 0 except in the
+    letter-spaced variant.
+    """
 
     x: float
     y: float
@@ -59,6 +63,7 @@ class TextOp:
     font: str
     size: float
     color: tuple[float, float, float] = BLACK
+    char_space: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -72,12 +77,36 @@ class RuleOp:
     color: tuple[float, float, float] = BLACK
 
 
+@dataclass(frozen=True)
+class LineOp:
+    """A straight line from (x1, y1) to (x2, y2): table rulings (vertical and horizontal)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    color: tuple[float, float, float] = BLACK
+
+
+Op = TextOp | RuleOp | LineOp
+
+
 @dataclass
 class Page:
-    """Placed content of one PDF page; ``footer``/``header`` are added when numbering is known."""
+    """Placed content of one PDF page; furniture (header, page number) is added when numbering is known.
 
-    ops: list[TextOp | RuleOp] = field(default_factory=list)
+    ``label`` is the printed page-number string and ``header`` the running header, once
+    added; ``article`` is the 0-based index of the gazette article printed on the page
+    (None for standalone documents, cover and 目录); ``columns`` is 2 on two-column pages.
+    """
+
+    ops: list[Op] = field(default_factory=list)
     kind: str = "body"  # cover, toc, body
+    label: str | None = None
+    header: str | None = None
+    article: int | None = None
+    columns: int = 1
 
 
 def text_width(text: str, font: str, size: float) -> float:
@@ -154,7 +183,9 @@ def wrap_balanced(text: str, font: str, size: float, width: float) -> list[str]:
 class Flow:
     """Places lines top-down on a grid of pages, opening a new page when one is full.
 
-    ``y`` is the baseline of the next line; ``kind`` labels every page it opens.
+    ``y`` is the baseline of the next line; ``kind`` labels every page it opens. The
+    frame is ``left`` … ``left + width`` (the plain text block by default; a column in
+    the two-column variant).
     """
 
     def __init__(
@@ -163,13 +194,22 @@ class Flow:
         top: float = FIRST_BASELINE,
         bottom: float = LAST_BASELINE - 0.5,
         kind: str = "body",
+        *,
+        left: float = LEFT,
+        width: float = TEXT_WIDTH,
     ):
         self.pages = pages
         self.kind = kind
         self.top = top
         self.bottom = bottom
+        self.left = left
+        self.width = width
         self.page: Page | None = None
         self.y = top
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
 
     def new_page(self) -> Page:
         self.page = Page(kind=self.kind)
@@ -212,14 +252,13 @@ class Flow:
         self.y -= pitch
         return baseline
 
-    @staticmethod
-    def x_for(text: str, font: str, size: float, align: str, indent: float = 0.0) -> float:
+    def x_for(self, text: str, font: str, size: float, align: str, indent: float = 0.0) -> float:
         w = stringWidth(text, font, size)
         if align == "center":
-            return LEFT + (TEXT_WIDTH - w) / 2
+            return self.left + (self.width - w) / 2
         if align == "right":
-            return RIGHT - indent - w
-        return LEFT + indent
+            return self.right - indent - w
+        return self.left + indent
 
     def paragraph(
         self,
@@ -235,10 +274,10 @@ class Flow:
     ) -> None:
         """Wrap and place a paragraph: first line indented by ``first_indent``, the rest by ``indent``."""
         if align == "center":
-            lines = wrap_balanced(text, font, size, TEXT_WIDTH)
+            lines = wrap_balanced(text, font, size, self.width)
             for ln in lines:
                 self.line(ln, font, size, align="center", pitch=pitch, color=color)
             return
-        lines = wrap(text, font, size, TEXT_WIDTH - indent, TEXT_WIDTH - first_indent)
+        lines = wrap(text, font, size, self.width - indent, self.width - first_indent)
         for i, ln in enumerate(lines):
             self.line(ln, font, size, indent=first_indent if i == 0 else indent, pitch=pitch, color=color)

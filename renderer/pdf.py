@@ -1,37 +1,53 @@
-"""Render :class:`DocSpec` documents and :class:`IssueSpec` gazette issues to PDF.
+"""Render :class:`DocSpec` documents and :class:`IssueSpec` gazette issues to PDF (or OFD).
 
 Public entry points: :func:`render_document` and :func:`render_issue`. Both lay the
 content out with a registered layout (:data:`LAYOUTS`, selected by
-``RenderOptions.layout``; only ``plain`` exists — see :mod:`renderer.plain` for the exact
-placement scheme) and paint it with reportlab.
+``RenderOptions.layout``; ``plain`` — see :mod:`renderer.plain` for the exact placement
+scheme — and the issue-6 variants of :mod:`renderer.variants`), paint it with reportlab
+(:mod:`renderer.paint`) and let the layout post-process the bytes (``finish``: the
+scanned and broken-ToUnicode variants). ``RenderOptions.format="ofd"`` writes the same
+placed pages as an OFD package instead (:mod:`renderer.ofd`).
 
-Guarantees the ingest side relies on:
+Guarantees the ingest side relies on, for the ``plain`` layout:
 
 * every text line is one ``drawString`` call — no per-character placement, no inserted
-  spaces — so pdfplumber's ``extract_text`` returns the printed strings;
+  spaces — so pdfplumber's ``extract_text`` returns the printed strings (variants break
+  this on purpose, each as documented in its module);
 * output is byte-for-byte deterministic for the same input and options (reportlab
   ``invariant=1``: fixed dates and document id), because re-ingest is keyed by sha256.
+  This holds for every variant.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO
 
 from pydantic import BaseModel, Field
-from reportlab.pdfgen.canvas import Canvas
 
 from gazette.errors import ConfigError
 
-from .fonts import FontSet, fonts_for
-from .layout import PAGE_HEIGHT, PAGE_WIDTH, Page, RuleOp, TextOp
+from .fonts import fonts_for
+from .layout import Page
+from .paint import paint
 from .plain import PlainLayout, page_number_label
+from .registry import LAYOUTS, load_builtin_layouts, register_layout
 from .spec import DocSpec, IssueSpec, RenderOptions
 
-#: Layout variants by name. Issue 6 variants (two-column, other headers, fake bold,
-#: scanned) register here; ``plain`` is simply the first entry.
-LAYOUTS: dict[str, Callable[..., PlainLayout]] = {"plain": PlainLayout}
+__all__ = [
+    "LAYOUTS",
+    "RenderedArticle",
+    "RenderedDocument",
+    "RenderedIssue",
+    "get_layout",
+    "page_number_label",
+    "register_layout",
+    "render_document",
+    "render_issue",
+]
+
+load_builtin_layouts()
 
 Target = str | os.PathLike[str] | IO[bytes]
 
@@ -41,6 +57,9 @@ class RenderedDocument(BaseModel):
 
     page_count: int
     page_labels: list[str | None] = Field(description="Footer string per PDF page, e.g. '— 1 —'.")
+    page_headers: list[str | None] = Field(default_factory=list, description="Running header per PDF page, if any.")
+    scanned_pages: list[int] = Field(default_factory=list, description="1-based pages printed as images only.")
+    format: str = "pdf"
 
 
 class RenderedArticle(BaseModel):
@@ -66,32 +85,52 @@ class RenderedIssue(BaseModel):
     page_count: int
     front_pages: int = Field(description="Cover + 目录 pages, none of them numbered.")
     toc_pdf_pages: list[int]
-    header_text: str = Field(description="Running header on every article page.")
+    header_text: str = Field(description="Running header of article pages (of even pages when headers alternate).")
     page_labels: list[str | None] = Field(description="Footer string per PDF page (None when unnumbered).")
+    page_headers: list[str | None] = Field(default_factory=list, description="Running header per PDF page.")
+    page_columns: list[int] = Field(default_factory=list, description="1 or 2 per PDF page.")
+    scanned_pages: list[int] = Field(default_factory=list, description="1-based pages printed as images only.")
+    format: str = "pdf"
     articles: list[RenderedArticle]
 
 
 def get_layout(options: RenderOptions) -> PlainLayout:
-    """Instantiate the layout named by ``options`` with its fonts (raises on unknown names)."""
+    """Instantiate the layout named by ``options`` with its fonts (raises on unknown names).
+
+    A layout that needs an embedded font (class attribute ``font = "ttf"``) gets one even
+    when ``options.font`` is ``cid``.
+    """
     try:
         factory = LAYOUTS[options.layout]
     except KeyError:
         raise ConfigError(f"unknown layout {options.layout!r}; known: {', '.join(sorted(LAYOUTS))}") from None
-    return factory(fonts_for(options))
+    forced = getattr(factory, "font", None)
+    if forced and options.font != forced:
+        options = options.model_copy(update={"font": forced})
+    return factory(fonts_for(options), options)
 
 
 def render_document(spec: DocSpec, target: Target, options: RenderOptions | None = None) -> RenderedDocument:
     """Render one standalone document in GB/T 9704 layout to a path or binary file object."""
-    layout = get_layout(options or RenderOptions())
+    options = options or RenderOptions()
+    layout = get_layout(options)
     pages = layout.document_pages(spec)
-    _paint(pages, target, layout.fonts)
-    return RenderedDocument(page_count=len(pages), page_labels=[_footer_of(p) for p in pages])
+    scanned = _write(pages, target, layout, options, title=spec.title)
+    return RenderedDocument(
+        page_count=len(pages),
+        page_labels=[p.label for p in pages],
+        page_headers=[p.header for p in pages],
+        scanned_pages=scanned,
+        format=options.format,
+    )
 
 
 def render_issue(issue: IssueSpec, target: Target, options: RenderOptions | None = None) -> RenderedIssue:
     """Render a whole gazette issue: cover, 目录, then each article from a new page."""
-    layout = get_layout(options or RenderOptions())
+    options = options or RenderOptions()
+    layout = get_layout(options)
     header = layout.header_text(issue)
+    odd_header = layout.odd_header_text(issue)
     bodies: list[tuple[str, DocSpec, list[Page]]] = [
         (section.name, doc, layout.article_pages(doc)) for section in issue.sections for doc in section.documents
     ]
@@ -100,19 +139,19 @@ def render_issue(issue: IssueSpec, target: Target, options: RenderOptions | None
     for _, _, pages in bodies:
         starts.append(printed)
         printed += len(pages)
+    total = printed - 1
     cover = layout.cover_page(issue)
     toc = layout.toc_pages(issue, starts)
     front = 1 + len(toc)
 
     all_pages = [cover, *toc]
     articles: list[RenderedArticle] = []
-    labels: list[str | None] = [None] * front
-    for (section, doc, pages), start in zip(bodies, starts, strict=True):
+    for index, ((section, doc, pages), start) in enumerate(zip(bodies, starts, strict=True)):
         for offset, page in enumerate(pages):
-            layout.add_header(page, header)
-            label = page_number_label(start + offset)
-            layout.add_footer(page, label)
-            labels.append(label)
+            number = start + offset
+            page.article = index
+            layout.add_header(page, header, number, odd_header)
+            layout.add_footer(page, layout.page_label(number, total), number)
         articles.append(
             RenderedArticle(
                 title=doc.title,
@@ -126,39 +165,38 @@ def render_issue(issue: IssueSpec, target: Target, options: RenderOptions | None
             )
         )
         all_pages.extend(pages)
-    _paint(all_pages, target, layout.fonts)
+    title = f"{issue.gazette_name} {issue.issue_label}"
+    scanned = _write(all_pages, target, layout, options, title=title)
     return RenderedIssue(
         page_count=len(all_pages),
         front_pages=front,
         toc_pdf_pages=list(range(2, front + 1)),
         header_text=header,
-        page_labels=labels,
+        page_labels=[p.label for p in all_pages],
+        page_headers=[p.header for p in all_pages],
+        page_columns=[p.columns for p in all_pages],
+        scanned_pages=scanned,
+        format=options.format,
         articles=articles,
     )
 
 
-def _footer_of(page: Page) -> str | None:
-    labels = [op.text for op in page.ops if isinstance(op, TextOp) and op.text.startswith("— ")]
-    return labels[-1] if labels else None
+def _write(pages: list[Page], target: Target, layout: PlainLayout, options: RenderOptions, title: str) -> list[int]:
+    """Paint (PDF, then the layout's ``finish``) or write OFD; returns the scanned pages."""
+    if options.format == "ofd":
+        if type(layout).finish is not PlainLayout.finish:
+            raise ConfigError(f"layout {options.layout!r} post-processes PDF bytes and cannot be written as OFD")
+        from .ofd import write_ofd
 
-
-def _paint(pages: list[Page], target: Target, fonts: FontSet) -> None:
-    """Draw placed pages with reportlab; deterministic (invariant) and compressed."""
+        data = write_ofd(pages, layout.fonts, title=title)
+        scanned: list[int] = []
+    else:
+        data = layout.finish(paint(pages, layout.fonts), pages)
+        scanned = layout.scanned_pages(pages)
     if isinstance(target, os.PathLike | str):
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        target = os.fspath(target)
-    canvas = Canvas(target, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1)
-    canvas.setCreator("Gazette Archive renderer")
-    canvas.setProducer("Gazette Archive renderer")
-    for page in pages:
-        for op in page.ops:
-            if isinstance(op, TextOp):
-                canvas.setFillColorRGB(*op.color)
-                canvas.setFont(op.font, op.size)
-                canvas.drawString(op.x, op.y, fonts.encode(op.text))
-            elif isinstance(op, RuleOp):
-                canvas.setStrokeColorRGB(*op.color)
-                canvas.setLineWidth(op.width)
-                canvas.line(op.x1, op.y, op.x2, op.y)
-        canvas.showPage()
-    canvas.save()
+        path = Path(target)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    else:
+        target.write(data)
+    return scanned

@@ -36,13 +36,22 @@ Gazette issue
 Page numbers: "— N —" (14 pt, centred, baseline ``PAGE_NUMBER_BASELINE`` ≈ 65). In a
 standalone document N is the PDF page number. In an issue N counts from 1 at the first
 article page (printed = PDF page - front pages); cover and 目录 pages are unnumbered.
+
+Variants (:mod:`renderer.variants`) subclass :class:`PlainLayout` and override its hooks;
+all geometry below is relative to the :class:`~renderer.layout.Flow`'s frame, so a
+variant can run the same code in a narrower frame (a column). Furniture wording comes
+from :class:`~renderer.spec.FurnitureOptions` (``RenderOptions.furniture``, else the
+layout's ``default_furniture``); tables of attachments are placed by
+:func:`renderer.tables.place_table`.
 """
 
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
 from .fonts import FontSet
+from .furniture import format_header, format_page_number, header_for_page
 from .layout import (
     BODY_SIZE,
     LAST_BASELINE,
@@ -64,7 +73,9 @@ from .layout import (
     wrap,
     wrap_balanced,
 )
-from .spec import DocSpec, IssueSpec, format_date
+from .registry import register_layout
+from .spec import DocSpec, FurnitureOptions, IssueSpec, RenderOptions, format_date
+from .tables import place_table
 
 _H1 = re.compile(r"^[一二三四五六七八九十百]+、")
 _H2 = re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")
@@ -73,6 +84,8 @@ TITLE_PITCH = 32.0
 HEADER_SIZE = 10.5
 HEADER_BASELINE = PAGE_HEIGHT - 15 * 2.8346 - HEADER_SIZE
 HEADER_RULE_Y = HEADER_BASELINE - 7
+FOOTER_SIZE = 9.0
+FOOTER_BASELINE = PAGE_NUMBER_BASELINE - 22
 
 
 def page_number_label(n: int) -> str:
@@ -80,13 +93,22 @@ def page_number_label(n: int) -> str:
     return f"— {n} —"
 
 
+@register_layout("plain")
 class PlainLayout:
-    """Single-column layout. Subclasses (future variants) override the hooks they change."""
+    """Single-column layout. Subclasses (the variants) override the hooks they change.
+
+    Class attributes a variant may set: ``font`` (force ``"ttf"`` when the variant needs
+    an embedded font), ``default_furniture`` (used when ``RenderOptions.furniture`` is None).
+    """
 
     name = "plain"
+    font: ClassVar[str | None] = None
+    default_furniture: ClassVar[FurnitureOptions] = FurnitureOptions()
 
-    def __init__(self, fonts: FontSet):
+    def __init__(self, fonts: FontSet, options: RenderOptions | None = None):
         self.fonts = fonts
+        self.options = options or RenderOptions()
+        self.furniture = self.options.furniture or self.default_furniture
 
     # ----------------------------------------------------------------- documents
     def document_pages(self, spec: DocSpec) -> list[Page]:
@@ -98,16 +120,22 @@ class PlainLayout:
         self._body(flow, spec)
         self._attachments(flow, spec)
         self._colophon(flow, spec)
-        for i, page in enumerate(pages, start=1):
-            self.add_footer(page, page_number_label(i))
+        self.number_document_pages(pages)
         return pages
+
+    def number_document_pages(self, pages: list[Page]) -> None:
+        """Add page numbers (and the optional document header on pages 2…) to a standalone document."""
+        for i, page in enumerate(pages, start=1):
+            if i > 1 and self.furniture.document_header:
+                self.add_header(page, self.furniture.document_header, i)
+            self.add_footer(page, self.page_label(i, len(pages)), i)
 
     def _official_head(self, flow: Flow, spec: DocSpec) -> None:
         f = self.fonts
         if spec.registration_number:
             flow.line(f"统一登记号：{spec.registration_number}", f.heading1, SMALL_SIZE)
         if spec.issuer_mark:
-            size = min(36.0, TEXT_WIDTH / max(len(spec.issuer_mark), 1) * 0.96)
+            size = min(36.0, flow.width / max(len(spec.issuer_mark), 1) * 0.96)
             flow.y -= size - BODY_SIZE
             flow.line(spec.issuer_mark, f.title, size, align="center", color=RED)
             flow.skip(2)
@@ -123,7 +151,7 @@ class PlainLayout:
         else:
             rule_y = flow.y + LINE_PITCH / 2
         if spec.issuer_mark or spec.doc_number:
-            flow.page.ops.append(RuleOp(LEFT, RIGHT, rule_y, 1.0, RED))
+            flow.page.ops.append(RuleOp(flow.left, flow.right, rule_y, 1.0, RED))
             flow.y = rule_y - 2 * LINE_PITCH
         self._title(flow, spec.title)
 
@@ -146,12 +174,12 @@ class PlainLayout:
             flow.need(2)
             sig_x = None
             if spec.signature:
-                sig_x = RIGHT - 2 * BODY_SIZE - text_width(spec.signature, f.body, BODY_SIZE)
+                sig_x = flow.right - 2 * BODY_SIZE - text_width(spec.signature, f.body, BODY_SIZE)
                 flow.page.ops.append(TextOp(sig_x, flow.y, spec.signature, f.body, BODY_SIZE))
                 flow.y -= LINE_PITCH
             if date:
                 w = text_width(date, f.body, BODY_SIZE)
-                x = RIGHT - 4 * BODY_SIZE - w if sig_x is None else min(sig_x + 2 * BODY_SIZE, RIGHT - w)
+                x = flow.right - 4 * BODY_SIZE - w if sig_x is None else min(sig_x + 2 * BODY_SIZE, flow.right - w)
                 flow.need(1)
                 flow.page.ops.append(TextOp(x, flow.y, date, f.body, BODY_SIZE))
                 flow.y -= LINE_PITCH
@@ -178,7 +206,7 @@ class PlainLayout:
         for i, note in enumerate(notes):
             first = (label + note) if i == 0 else note
             first_indent = 2 * BODY_SIZE if i == 0 else hang
-            lines = wrap(first, f.body, BODY_SIZE, TEXT_WIDTH - hang, TEXT_WIDTH - first_indent)
+            lines = wrap(first, f.body, BODY_SIZE, flow.width - hang, flow.width - first_indent)
             for j, ln in enumerate(lines):
                 flow.line(ln, f.body, indent=first_indent if j == 0 else hang)
 
@@ -193,6 +221,16 @@ class PlainLayout:
                 self._title(flow, att.title)
             flow.skip(1)
             self.paragraphs(flow, att.paragraphs)
+            for table in att.tables:
+                place_table(flow, table, f)
+
+    def finish(self, data: bytes, pages: list[Page]) -> bytes:
+        """Post-process the painted PDF (plain: unchanged). Variants rasterise or rewrite here."""
+        return data
+
+    def scanned_pages(self, pages: list[Page]) -> list[int]:
+        """1-based PDF pages that :meth:`finish` turns into images (plain: none)."""
+        return []
 
     def new_article_page(self, flow: Flow) -> None:
         """Start a new page for an article or attachment (hook for running headers)."""
@@ -204,7 +242,7 @@ class PlainLayout:
         items: list[tuple[list[str], str | None]] = []  # (left lines, right-aligned text)
         hang = text_width("抄送：", f.body, SMALL_SIZE)
         if spec.cc:
-            width = TEXT_WIDTH - 2 * SMALL_SIZE
+            width = flow.width - 2 * SMALL_SIZE
             cc_lines = wrap("抄送：" + spec.cc, f.body, SMALL_SIZE, width - hang, width)
             items.append((cc_lines, None))
         if spec.printed_by or spec.printed_date:
@@ -217,35 +255,54 @@ class PlainLayout:
         if flow.page is None or flow.y - LINE_PITCH / 2 < first_y:
             flow.new_page()
         ops = flow.page.ops
-        ops.append(RuleOp(LEFT, RIGHT, first_y + LINE_PITCH * 0.62, 1.0))
+        ops.append(RuleOp(flow.left, flow.right, first_y + LINE_PITCH * 0.62, 1.0))
         y = first_y
         for k, (lines, right) in enumerate(items):
             for j, ln in enumerate(lines):
                 if ln:  # continuation lines of 抄送 align after its label
-                    x = LEFT + SMALL_SIZE + (hang if j else 0)
+                    x = flow.left + SMALL_SIZE + (hang if j else 0)
                     ops.append(TextOp(x, y, ln, f.body, SMALL_SIZE))
                 y -= LINE_PITCH
             last_y = y + LINE_PITCH
             if right:
-                x = RIGHT - SMALL_SIZE - text_width(right, f.body, SMALL_SIZE)
+                x = flow.right - SMALL_SIZE - text_width(right, f.body, SMALL_SIZE)
                 ops.append(TextOp(x, last_y, right, f.body, SMALL_SIZE))
-            ops.append(RuleOp(LEFT, RIGHT, last_y - LINE_PITCH * 0.38, 1.0 if k == len(items) - 1 else 0.5))
+            ops.append(RuleOp(flow.left, flow.right, last_y - LINE_PITCH * 0.38, 1.0 if k == len(items) - 1 else 0.5))
         flow.y = y
 
     # ---------------------------------------------------------------- furniture
-    def add_footer(self, page: Page, label: str) -> None:
-        x = (PAGE_WIDTH - text_width(label, self.fonts.body, SMALL_SIZE)) / 2
+    def page_label(self, n: int, total: int) -> str:
+        """The page-number string of printed page ``n`` of ``total`` (plain: '— 3 —')."""
+        return format_page_number(self.furniture.page_number, n, total)
+
+    def add_footer(self, page: Page, label: str, number: int | None = None) -> None:
+        """Print the page number ``label`` (centred, or on the outer edge) and the footer lines."""
+        w = text_width(label, self.fonts.body, SMALL_SIZE)
+        x = (PAGE_WIDTH - w) / 2
+        if self.furniture.page_number_align == "outside" and number is not None:
+            x = LEFT + SMALL_SIZE if number % 2 == 0 else RIGHT - SMALL_SIZE - w
         page.ops.append(TextOp(x, PAGE_NUMBER_BASELINE, label, self.fonts.body, SMALL_SIZE))
+        page.label = label
+        for k, line in enumerate(self.furniture.footer_lines):
+            lx = (PAGE_WIDTH - text_width(line, self.fonts.body, FOOTER_SIZE)) / 2
+            page.ops.append(TextOp(lx, FOOTER_BASELINE - k * FOOTER_SIZE * 1.4, line, self.fonts.body, FOOTER_SIZE))
 
-    def add_header(self, page: Page, header: str) -> None:
-        x = (PAGE_WIDTH - text_width(header, self.fonts.body, HEADER_SIZE)) / 2
-        page.ops.append(TextOp(x, HEADER_BASELINE, header, self.fonts.body, HEADER_SIZE))
+    def add_header(self, page: Page, header: str, number: int | None = None, odd_header: str | None = None) -> None:
+        """Print the running header (and its rule) on an article page with printed number ``number``."""
+        text, align = header_for_page(self.furniture, header, odd_header, number)
+        w = text_width(text, self.fonts.body, HEADER_SIZE)
+        x = {"center": (PAGE_WIDTH - w) / 2, "left": LEFT, "right": RIGHT - w}[align]
+        page.ops.append(TextOp(x, HEADER_BASELINE, text, self.fonts.body, HEADER_SIZE))
         page.ops.append(RuleOp(LEFT, RIGHT, HEADER_RULE_Y, 0.5))
+        page.header = text
 
-    @staticmethod
-    def header_text(issue: IssueSpec) -> str:
+    def header_text(self, issue: IssueSpec) -> str:
         """Running header of article pages, e.g. '静乐县人民政府公报 2022年第3期'."""
-        return f"{issue.gazette_name} {issue.issue_label}"
+        return format_header(self.furniture.header, issue)
+
+    def odd_header_text(self, issue: IssueSpec) -> str | None:
+        """Header of odd pages for alternating headers (None: same as :meth:`header_text`)."""
+        return format_header(self.furniture.odd_header, issue) if self.furniture.odd_header else None
 
     # -------------------------------------------------------------------- issues
     def article_pages(self, spec: DocSpec) -> list[Page]:
@@ -301,13 +358,13 @@ class PlainLayout:
             for doc in section.documents:
                 num = str(next(numbers))
                 reserve = 2 * lw + text_width("000", f.body, BODY_SIZE)
-                lines = wrap(doc.title, f.body, BODY_SIZE, TEXT_WIDTH - indent - reserve)
+                lines = wrap(doc.title, f.body, BODY_SIZE, flow.width - indent - reserve)
                 if len(lines) > 1 and len(lines[-1]) < 6:  # avoid a tiny last line before the leader
-                    lines = wrap_balanced(doc.title, f.body, BODY_SIZE, TEXT_WIDTH - indent - reserve)
+                    lines = wrap_balanced(doc.title, f.body, BODY_SIZE, flow.width - indent - reserve)
                 for ln in lines[:-1]:
                     flow.line(ln, f.body, indent=indent)
                 last = lines[-1]
-                free = TEXT_WIDTH - indent - text_width(last + num, f.body, BODY_SIZE)
+                free = flow.width - indent - text_width(last + num, f.body, BODY_SIZE)
                 dots = max(2, int(free // lw))
                 flow.line(last + leader * dots + num, f.body, indent=indent)
         return pages

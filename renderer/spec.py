@@ -3,10 +3,14 @@
 A :class:`DocSpec` is both the input of the renderer and the *ground truth* that ingest
 tests compare against: every string in it is printed verbatim (no punctuation mapping,
 no inserted spaces), each in its GB/T 9704-2012 place. :class:`IssueSpec` groups
-documents into the sections of one gazette issue. :class:`RenderOptions` selects the font
-and the layout variant; only the ``plain`` layout exists today, further variants
-(two-column pages, other running-header wording, fake bold, scanned pages — issue 6)
-register themselves in :data:`renderer.pdf.LAYOUTS` and are selected by name here.
+documents into the sections of one gazette issue. :class:`RenderOptions` selects the font,
+the layout variant (a name registered in :data:`renderer.registry.LAYOUTS`: ``plain`` and
+the issue-6 variants of :mod:`renderer.variants`), the page furniture, the scan settings
+and the output format (PDF or OFD).
+
+Tables (:class:`TableSpec`) belong to attachments: ``AttachmentSpec.tables`` are printed
+after the attachment's paragraphs as ruled grids, one cell per string; their cells are
+part of the ground truth (row by row, left to right).
 """
 
 from __future__ import annotations
@@ -37,16 +41,37 @@ def _cn_number(n: int) -> str:
     return prefix + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
+class TableSpec(BaseModel):
+    """A ruled table (e.g. 序号 | 文件名称 | 发文字号 of documents to repeal).
+
+    ``rows`` are lists of cell strings, all of the same length; the first ``header_rows``
+    rows are the header (printed in the heading face, centred). ``widths`` are relative
+    column widths (default: from the longest cell of each column, clamped).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    rows: list[list[str]]
+    header_rows: int = 1
+    widths: list[float] | None = None
+
+    @property
+    def cells(self) -> list[str]:
+        """Every cell, row by row: the order a reader (and the ground truth) takes them."""
+        return [cell for row in self.rows for cell in row]
+
+
 class AttachmentSpec(BaseModel):
     """An attachment (附件) printed on its own page(s) after the main text.
 
     An empty ``label`` prints no label line: the form used for the 方案/办法 that follows an
-    印发 notice's signature block in real documents.
+    印发 notice's signature block in real documents. ``tables`` follow the paragraphs.
     """
 
     label: str = Field(description="Printed at top-left of its first page, e.g. 附件1; may be empty.")
     title: str = Field(default="", description="Centred title of the attachment; may be empty.")
     paragraphs: list[str] = Field(default_factory=list)
+    tables: list[TableSpec] = Field(default_factory=list, description="Ruled tables printed after the paragraphs.")
 
 
 class DocSpec(BaseModel):
@@ -116,17 +141,66 @@ class IssueSpec(BaseModel):
         return [doc for section in self.sections for doc in section.documents]
 
 
+PageNumberStyle = Literal["em_dash", "hyphen", "di_ye", "bare", "di_gong"]
+
+
+class FurnitureOptions(BaseModel):
+    """Running headers, page numbers and footer lines (see :mod:`renderer.furniture`).
+
+    Header templates may use ``{gazette_name}``, ``{year}``, ``{issue}``, ``{issue_label}``
+    and ``{overall_number}``. ``header_align="alternate"`` prints ``header`` flush left on
+    even printed pages and ``odd_header`` flush right on odd ones (issue label on the outer
+    edge); ``page_number_align="outside"`` likewise puts page numbers on the outer edge.
+    Page-number styles: em_dash "— 3 —", hyphen "-3-", di_ye "第3页", bare "3", di_gong
+    "第 3 页 共 12 页" (total = numbered pages of the file).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    header: str = Field(default="{gazette_name} {issue_label}", description="Running header of gazette article pages.")
+    odd_header: str | None = Field(default=None, description="Header of odd pages when header_align='alternate'.")
+    header_align: Literal["center", "alternate"] = "center"
+    page_number: PageNumberStyle = "em_dash"
+    page_number_align: Literal["center", "outside"] = "center"
+    footer_lines: list[str] = Field(default_factory=list, description="Small centred lines under the page number.")
+    document_header: str | None = Field(
+        default=None, description="Running header on pages 2… of a standalone document (none by default)."
+    )
+
+
+class ScanOptions(BaseModel):
+    """How the ``scanned``/``mixed`` variants turn pages into images (see :mod:`renderer.variants.scan`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    dpi: int = Field(default=200, ge=72, le=600, description="Rasterisation resolution.")
+    skew_degrees: float = Field(default=0.4, ge=0, le=5, description="Rotation, alternating sign page by page.")
+    specks: float = Field(default=0.0004, ge=0, le=0.05, description="Share of pixels turned into dark specks.")
+    seed: int = Field(default=0, description="Seed of the speck pattern (output stays deterministic).")
+
+
 class RenderOptions(BaseModel):
-    """How to render: font and layout variant.
+    """How to render: font, layout variant, furniture, scan settings and output format.
 
     ``font="cid"`` uses reportlab's built-in STSong-Light (no font file, nothing embedded);
     ``font="ttf"`` embeds a subset of a TrueType CJK font (``ttf_path``, or the first one
     found among :data:`renderer.fonts.TTF_CANDIDATES`) and raises
-    :class:`renderer.fonts.FontUnavailable` when none is installed.
+    :class:`renderer.fonts.FontUnavailable` when none is installed. Layouts that need an
+    embedded font (``kangxi``, ``broken_tounicode``) switch to ``ttf`` themselves.
+
+    ``furniture=None`` keeps the layout's own furniture (plain: centred
+    "静乐县人民政府公报 2022年第3期" headers and "— 3 —" page numbers). ``format="ofd"``
+    writes an OFD package (GB/T 33190) instead of a PDF, from the same placed pages.
     """
 
     model_config = ConfigDict(extra="forbid")
 
     font: Literal["cid", "ttf"] = "cid"
     ttf_path: Path | None = Field(default=None, description="TrueType/TTC file for font='ttf'.")
-    layout: str = Field(default="plain", description="Name of a registered layout (renderer.pdf.LAYOUTS).")
+    layout: str = Field(default="plain", description="Name of a registered layout (renderer.registry.LAYOUTS).")
+    furniture: FurnitureOptions | None = Field(default=None, description="Headers/page numbers; None: the layout's.")
+    scan: ScanOptions = Field(default_factory=ScanOptions, description="Used by the scanned and mixed layouts.")
+    tounicode: Literal["missing", "garbage"] = Field(
+        default="missing", description="broken_tounicode: drop the ToUnicode maps, or replace them with wrong ones."
+    )
+    format: Literal["pdf", "ofd"] = Field(default="pdf", description="Output format.")

@@ -76,4 +76,4 @@ def test_missing_ttf_font_is_a_clear_error(tmp_path):
 
 def test_unknown_layout_is_rejected():
     with pytest.raises(ConfigError, match="unknown layout"):
-        render(DOCS[0], RenderOptions(layout="two_column"))
+        render(DOCS[0], RenderOptions(layout="no_such_layout"))
