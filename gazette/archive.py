@@ -114,13 +114,8 @@ class Archive:
                         doc = doc.model_copy(update={"gazette_issue": old.gazette_issue, "pages": old.pages})
                 touched[doc.id] = self.store.put_document(doc)
             for basis_id, clauses in (repeals or {}).items():
-                for c in clauses:
-                    conn.execute(
-                        "INSERT OR IGNORE INTO repeal_clauses(basis_document_id, doc_number, title, kind, sentence)"
-                        " VALUES (?,?,?,?,?)",
-                        (basis_id, c.doc_number, c.title, c.kind, c.sentence),
-                    )
-            for doc in self._resolve_repeals():
+                self.add_repeal_clauses(basis_id, clauses)
+            for doc in self.resolve_repeals():
                 touched[doc.id] = doc
                 resolved += 1
             self.backend.index(touched.values())
@@ -136,8 +131,23 @@ class Archive:
             "ingested", [d.id for d in documents], issue.id if issue else None, resolved_repeals=resolved
         )
 
-    def _resolve_repeals(self) -> list[Document]:
-        """Turn unresolved repeal clauses whose target is now archived into events."""
+    def add_repeal_clauses(self, basis_id: str, clauses: Iterable[RepealClause]) -> None:
+        """Record what a document says it repeals; resolved by :meth:`resolve_repeals`."""
+        with self.store.transaction() as conn:
+            for c in clauses:
+                conn.execute(
+                    "INSERT OR IGNORE INTO repeal_clauses(basis_document_id, doc_number, title, kind, sentence)"
+                    " VALUES (?,?,?,?,?)",
+                    (basis_id, c.doc_number, c.title, c.kind, c.sentence),
+                )
+
+    def resolve_repeals(self) -> list[Document]:
+        """Turn unresolved repeal clauses whose target is now archived into events.
+
+        A target is resolved by its 发文字号, else by its exact title, and only when
+        exactly one other document matches. Returns the documents that changed (the
+        caller indexes them). Must run inside a transaction.
+        """
         conn = self.store.conn
         changed: list[Document] = []
         rows = conn.execute("SELECT * FROM repeal_clauses WHERE target_document_id IS NULL").fetchall()

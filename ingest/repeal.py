@@ -9,6 +9,10 @@ each document named in a clause such as::
     废止《关于商品房销售价格实行备案制度的通知》（平发改价格〔2018〕208号）。
     静政发〔2018〕5号文件宣布失效 / 不再执行 / 停止执行。
 
+Lists are understood too: after 决定废止下列文件： / 以下文件宣布失效： each following line
+or table row (cells separated by TAB, the model's table form) naming a 《title》 or a
+发文字号 is a target, until the list ends.
+
 Only whole documents are targets: a clause about part of one (…中的限转售政策,
 …第五条…停止执行) or about the document itself (本通知…2027年6月30日废止,
 有效期满后自行废止) yields nothing. ``kind`` is ``expired`` for 失效 wording and
@@ -82,6 +86,51 @@ def _targets_in(segment: str, sentence: str, kind: str) -> list[RepealTarget]:
     return out
 
 
+_LIST_VERB = re.compile(r"废止|失效|停止执行|不再执行")
+_LIST_WORD = re.compile(r"下列|以下|如下|所列")
+_LIST_ITEM = re.compile(r"^\s*(?:\d+|[一二三四五六七八九十]+)?[\s\t.、．]*")
+
+
+def _listed_targets(text: str) -> list[RepealTarget]:
+    """Targets listed one per line (or per table row, cells separated by TAB) after a
+    sentence such as 决定废止下列行政规范性文件 / 以下文件宣布失效 — decisions of a
+    document clean-up usually print their list as a table or numbered lines."""
+    out: list[RepealTarget] = []
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        m = _LIST_VERB.search(line)
+        if not (m and _LIST_WORD.search(line) and line.endswith(("：", ":")) and len(line) <= 80):
+            i += 1
+            continue
+        kind = _kind(m.group(0))
+        intro = lines[i].strip()
+        j = i + 1
+        while j < len(lines):
+            row = lines[j].strip()
+            if not row:
+                j += 1
+                continue
+            cells = [c.strip() for c in row.split("\t")]
+            numbers = find_doc_numbers(row)
+            title_m = _TITLE.search(row)
+            title = title_m.group("t").strip() if title_m else None
+            if title is None and "\t" in row:
+                # table cell without book-title marks: the longest cell that is not a number
+                texts = [c for c in cells if c and not find_doc_numbers(c) and not c.isdigit()]
+                title = max(texts, key=len) if texts else None
+                if title in ("文件名称", "文件标题", "名称", "标题"):
+                    title = None  # header row
+            if not numbers and not title_m and "\t" not in row:
+                break  # the list has ended
+            if numbers or title:
+                out.append(RepealTarget(numbers[0][0].text if numbers else None, title, kind, intro))
+            j += 1
+        i = j
+    return out
+
+
 def find_repeals(text: str) -> list[RepealTarget]:
     """Every document named as repealed or invalidated in ``text`` (see module docstring)."""
     if not isinstance(text, str) or not text:
@@ -89,6 +138,11 @@ def find_repeals(text: str) -> list[RepealTarget]:
     results: list[RepealTarget] = []
     seen: set[tuple[str | None, str | None]] = set()
     try:
+        for t in _listed_targets(text):
+            key = (t.doc_number, t.title)
+            if key not in seen:
+                seen.add(key)
+                results.append(t)
         for sm in _SENTENCE.finditer(text):
             sentence = sm.group(0).strip()
             for vm in _VERB.finditer(sentence):

@@ -56,3 +56,26 @@ def test_real_repeal_clauses(corpus_dir) -> None:
             assert all(t.doc_number or t.title for t in ts)
     print(f"\nrepeal: {found} targets in {docs} documents of local_policies")
     assert found >= 25
+
+
+def test_listed_targets_in_a_table_after_a_decision():
+    text = (
+        "经县政府常务会议研究，决定废止下列行政规范性文件：\n"
+        "序号\t文件名称\t发文字号\n"
+        "1\t静乐县城区临时占道经营管理办法\t静政发〔2019〕3号\n"
+        "2\t关于加强农村公路养护的通知\t静政办发〔2018〕12号\n"
+        "本决定自印发之日起施行。"
+    )
+    targets = find_repeals(text)
+    assert [(t.doc_number, t.title, t.kind) for t in targets] == [
+        ("静政发〔2019〕3号", "静乐县城区临时占道经营管理办法", "repealed"),
+        ("静政办发〔2018〕12号", "关于加强农村公路养护的通知", "repealed"),
+    ]
+
+
+def test_listed_targets_on_numbered_lines_declared_invalid():
+    text = "以下文件宣布失效：\n1.《静乐县某某办法》（静政发〔2015〕2号）\n2.《关于某某的通知》（静政办发〔2016〕4号）\n各单位要认真执行。"
+    assert [(t.doc_number, t.kind) for t in find_repeals(text)] == [
+        ("静政发〔2015〕2号", "expired"),
+        ("静政办发〔2016〕4号", "expired"),
+    ]

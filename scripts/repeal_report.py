@@ -1,0 +1,134 @@
+"""Repeal detection over every document of ../shared/corpus.
+
+Loads every corpus record as a document into a fresh archive (text only — no PDF
+rendering, no search indexing), runs the ingest repeal-clause finder
+(:func:`ingest.repeal.find_repeals`) on each, records the clauses and resolves them
+against the archive exactly as ingest does (:meth:`gazette.archive.Archive.resolve_repeals`:
+by 发文字号, else by title). Prints how many clauses and targets were found and
+resolved, and a fixed random sample of clauses for a person to check (``--sample``).
+
+    python scripts/repeal_report.py [--corpus DIR] [--sample 40] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from gazette.archive import Archive  # noqa: E402
+from gazette.dates import parse_cn_date  # noqa: E402
+from gazette.docnumber import parse_doc_number  # noqa: E402
+from gazette.ids import document_id  # noqa: E402
+from gazette.model import Document  # noqa: E402
+from gazette.settings import Settings  # noqa: E402
+from ingest.repeal import find_repeals  # noqa: E402
+
+
+def _records(corpus: Path):
+    for name in ("state_council.jsonl", "local_policies.jsonl", "laws.jsonl"):
+        path = corpus / name
+        if not path.is_file():
+            continue
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                yield name, json.loads(line)
+
+
+def _document(name: str, rec: dict) -> Document | None:
+    title = (rec.get("title") or "").strip().strip("《》")
+    text = rec.get("text") or ""
+    if not title or not text:
+        return None
+    number = parse_doc_number(rec.get("doc_number") or "") if rec.get("doc_number") else None
+    date_text = rec.get("written_date") or rec.get("issuance_date") or rec.get("version_date") or ""
+    written = parse_cn_date(date_text)
+    return Document(
+        id=document_id(title, number.text if number else None, written),
+        title=title,
+        issuers=[rec["issuer"]] if rec.get("issuer") else [],
+        doc_number=number,
+        written_date=written,
+        effective_date=written,
+        paragraphs=[p.strip() for p in text.split("\n") if p.strip()],
+        source_file=f"{name}#{rec.get('record_id') or rec.get('url')}",
+    )
+
+
+def run(corpus: Path, sample: int = 40, seed: int = 1) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Archive(Settings(home=Path(tmp)))
+        docs: list[Document] = []
+        with archive.store.transaction():
+            for name, rec in _records(corpus):
+                doc = _document(name, rec)
+                if doc is None or archive.store.has_document(doc.id):
+                    continue
+                archive.store.put_document(doc)
+                docs.append(doc)
+        clauses = []
+        with archive.store.transaction():
+            for doc in docs:
+                found = find_repeals(doc.text)
+                if found:
+                    archive.add_repeal_clauses(doc.id, found)
+                    clauses.extend((doc, t) for t in found)
+            changed = archive.resolve_repeals()
+        rows = archive.store.conn.execute(
+            "SELECT basis_document_id, doc_number, title, kind, sentence, target_document_id FROM repeal_clauses"
+        ).fetchall()
+        resolved = [r for r in rows if r["target_document_id"]]
+        rng = random.Random(seed)
+        picked = rng.sample(clauses, min(sample, len(clauses)))
+        report = {
+            "documents": len(docs),
+            "documents_with_repeal_clauses": len({d.id for d, _ in clauses}),
+            "targets_found": len(rows),
+            "by_kind": {k: sum(1 for r in rows if r["kind"] == k) for k in ("repealed", "expired")},
+            "with_doc_number": sum(1 for r in rows if r["doc_number"]),
+            "resolved_in_corpus": len(resolved),
+            "documents_marked": len(changed),
+            "resolved": [
+                {"basis": archive.store.get_document(r["basis_document_id"]).title,
+                 "target": archive.store.get_document(r["target_document_id"]).title, "kind": r["kind"]}
+                for r in resolved
+            ],
+            "sample": [
+                {"in": d.title, "doc_number": t.doc_number, "title": t.title, "kind": t.kind, "sentence": t.sentence[:200]}
+                for d, t in picked
+            ],
+        }
+        archive.close()
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--sample", type=int, default=40)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    report = run(args.corpus, args.sample)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for key in ("documents", "documents_with_repeal_clauses", "targets_found", "by_kind", "with_doc_number",
+                "resolved_in_corpus", "documents_marked"):
+        print(f"{key:32} {report[key]}")
+    print("\nresolved:")
+    for r in report["resolved"]:
+        print(f"  {r['kind']:8} {r['target']}  ←  {r['basis']}")
+    print(f"\nsample of {len(report['sample'])} targets to check:")
+    for i, s in enumerate(report["sample"], 1):
+        print(f"{i:3}. [{s['kind']}] {s['doc_number'] or ''} 《{s['title'] or ''}》\n     in {s['in']}\n     {s['sentence']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
