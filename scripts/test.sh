@@ -7,9 +7,11 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 started_es=0
 if [ -z "${GAZETTE_ES_URL:-}" ]; then
+    already_running=0
+    bash scripts/es-test-server status >/dev/null 2>&1 && already_running=1
     if GAZETTE_ES_URL=$(bash scripts/es-test-server start); then
         export GAZETTE_ES_URL
-        started_es=1
+        [ "$already_running" = 1 ] || started_es=1
     else
         echo "warning: could not start the Elasticsearch test server; Elasticsearch tests will skip (and fail under CI)" >&2
     fi

@@ -63,7 +63,7 @@ FACET_SIZE = 50
 #: ``index()`` switches to bulk-load settings for at least this many documents.
 BULK_LOAD_THRESHOLD = 1000
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_SEARCH_RETRIES = 3
+_SEARCH_RETRIES = 5
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -420,7 +420,7 @@ class ElasticsearchBackend:
                     settings={"index.refresh_interval": None, "index.number_of_replicas": replicas},
                 )
                 self.client.indices.refresh(index=new)
-                self.client.cluster.health(index=new, wait_for_active_shards="1", timeout="30s")
+                self.client.cluster.health(index=new, wait_for_status="yellow", timeout="30s")
             actions: list[dict] = [{"add": {"index": new, "alias": self.alias}}]
             actions += [{"remove_index": {"index": name}} for name in old]
             with self._errors("swap the alias"):
@@ -573,6 +573,13 @@ class ElasticsearchBackend:
                         return None
                     last = exc
                     continue
+                except ApiError as exc:
+                    # The old index's shards vanish when a reindex deletes it under
+                    # a search in flight; the retry goes to the new index.
+                    if exc.meta.status == 503 and attempt + 1 < _SEARCH_RETRIES:
+                        last = exc
+                        continue
+                    raise
             shards = resp.get("_shards", {})
             if shards.get("failed"):
                 failures = shards.get("failures") or [{}]
