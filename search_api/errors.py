@@ -8,9 +8,14 @@ or a bug::
 
 ``code`` is stable and machine-readable (the ``code`` of :mod:`gazette.errors` classes,
 or one of ``invalid_parameter``, ``not_found``, ``method_not_allowed``,
-``internal_error``…); ``message`` is for people, Chinese first with the English in
+``unauthorized``, ``forbidden``, ``conflict``, ``payload_too_large``,
+``too_many_requests``, ``internal_error``…); ``message`` is for people, Chinese first with the English in
 brackets; ``status`` repeats the HTTP status. Web pages get the same information as an
 HTML page (see :func:`install_error_handlers`).
+
+Errors the API itself decides (authentication, rate limits, body size) are raised as
+:class:`ApiError`, an HTTP exception that names its ``code``; their headers
+(``WWW-Authenticate``, ``Retry-After``) are kept.
 
 Mapping of the project's exceptions: :class:`~gazette.errors.NotFound` → 404,
 :class:`~gazette.errors.QueryError` and :class:`~gazette.errors.ParseError` → 400,
@@ -33,7 +38,13 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gazette.errors import BackendUnavailable, GazetteError, NotFound, ParseError, QueryError
+from gazette.errors import (
+    BackendUnavailable,
+    GazetteError,
+    NotFound,
+    ParseError,
+    QueryError,
+)
 
 log = logging.getLogger("search_api")
 
@@ -60,6 +71,27 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorResponse, "description": "Search backend unavailable (检索服务暂不可用)"},
 }
 
+#: OpenAPI ``responses`` of routes that need a token.
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorResponse, "description": "No bearer token (缺少令牌); see WWW-Authenticate"},
+    403: {"model": ErrorResponse, "description": "Token not accepted (令牌无效)"},
+}
+
+#: OpenAPI ``responses`` of routes that change the archive.
+WRITE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **AUTH_RESPONSES,
+    413: {"model": ErrorResponse, "description": "Request body too large (请求体过大)"},
+    429: {"model": ErrorResponse, "description": "Too many writes with this token (写入过于频繁); see Retry-After"},
+}
+
+
+class ApiError(StarletteHTTPException):
+    """An HTTP error decided by the API, with its stable ``code`` for the error shape."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status_code=status, detail=message, headers=headers)
+        self.code = code
+
 _STATUS_OF: tuple[tuple[type[GazetteError], int], ...] = (
     (NotFound, 404),
     (QueryError, 400),
@@ -69,8 +101,12 @@ _STATUS_OF: tuple[tuple[type[GazetteError], int], ...] = (
 
 _GENERIC = {
     400: "请求无效 (bad request)",
+    401: "需要令牌 (authentication required)",
+    403: "无权执行此操作 (forbidden)",
     404: "未找到 (not found)",
     405: "不支持该请求方法 (method not allowed)",
+    413: "请求体过大 (request body too large)",
+    429: "请求过于频繁，请稍后再试 (too many requests)",
     500: "服务器内部错误 (internal server error)",
     503: "服务暂不可用，请稍后再试 (service unavailable)",
 }
@@ -160,10 +196,10 @@ HtmlRenderer = Callable[[Request, int, str, str], Response]
 
 
 def is_page_request(request: Request) -> bool:
-    """Web pages answer errors in HTML; the API, files and docs answer in JSON."""
+    """Web pages answer errors in HTML; the API, feeds, files and docs answer in JSON."""
     path = request.url.path
     return not (
-        path.startswith("/api/") or path in ("/openapi.json", "/docs", "/redoc") or path.startswith("/docs/")
+        path.startswith(("/api/", "/feeds/", "/docs/")) or path in ("/openapi.json", "/docs", "/redoc")
     )
 
 
@@ -186,7 +222,8 @@ def install_error_handlers(app: FastAPI, render_html: HtmlRenderer | None = None
         detail = exc.detail if isinstance(exc.detail, str) and exc.detail != http.HTTPStatus(status).phrase else None
         message = detail or _GENERIC.get(status) or http.HTTPStatus(status).phrase
         headers = getattr(exc, "headers", None)
-        return respond(request, status, _code_for_status(status), message, headers)
+        code = exc.code if isinstance(exc, ApiError) else _code_for_status(status)
+        return respond(request, status, code, message, headers)
 
     async def on_gazette(request: Request, exc: GazetteError) -> Response:
         status = status_for(exc)

@@ -20,7 +20,9 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from gazette.backends.base import SearchQuery
+from gazette.catalogue import COLUMNS, GROUPS, build_catalogue
 from gazette.model import STATUS_LABELS, Status
+from gazette.status import effective_expiry
 from search_api import presentation, services
 from search_api.api.search import page_count
 from search_api.deps import ArchiveDep
@@ -38,7 +40,9 @@ TEMPLATES.env.globals.update(
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 #: Query parameters of the search page, in the order they appear in links.
-SEARCH_FIELDS = ("q", "status", "issuer", "year", "doc_type", "normative_only", "sort", "page")
+SEARCH_FIELDS = ("q", "status", "issuer", "year", "doc_type", "normative_only", "as_of", "sort", "page")
+#: Query parameters of the catalogue page.
+CATALOGUE_FIELDS = ("issuer", "status", "as_of")
 SORT_LABELS = {"relevance": "按相关度", "date": "按日期（新→旧）"}
 _TRUE = {"1", "on", "true", "yes"}
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -130,6 +134,7 @@ def document_page(
     doc_id: Annotated[str, Path(max_length=64)],
     as_of: dt.date | None = None,
 ) -> Response:
+    """A document with its status today, or on ``as_of``, and its whole history."""
     view = services.document_view(archive, doc_id, as_of)
     doc = view.doc
     today = dt.date.today()
@@ -152,8 +157,62 @@ def document_page(
         "pdf_url": pdf,
         "pdf_page_url": f"{file_url(doc.sha256)}#page={doc.pages[0]}" if doc.sha256 and doc.pages else None,
         "relations": view.relations,
+        "as_of_given": as_of is not None,
+        "expiry": effective_expiry(doc, view.as_of),
+        "history": sorted(doc.events, key=lambda ev: (ev.date or dt.date.min, ev.id or 0)),
     }
     return render(request, "document.html", context)
+
+
+def _read_catalogue_form(request: Request) -> tuple[dict[str, Any], dict[str, str], str | None]:
+    """The catalogue filters as arguments of :func:`build_catalogue`, the valid raw
+    fields (for links), and a notice naming a field that was invalid and ignored."""
+    params = {k: v for k in CATALOGUE_FIELDS if (v := request.query_params.get(k, "").strip())}
+    args: dict[str, Any] = {}
+    bad: list[str] = []
+    if "issuer" in params:
+        if len(params["issuer"]) <= 100:
+            args["issuer"] = params["issuer"]
+        else:
+            bad.append("issuer")
+    if "status" in params:
+        try:
+            args["status"] = Status(params["status"])
+        except ValueError:
+            bad.append("status")
+    if "as_of" in params:
+        try:
+            day = dt.date.fromisoformat(params["as_of"])
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise ValueError(day)
+            args["as_of"] = day
+        except ValueError:
+            bad.append("as_of")
+    for key in bad:
+        params.pop(key)
+    notice = f"参数 {'、'.join(bad)} 无效，已忽略 (invalid parameter ignored: {', '.join(bad)})" if bad else None
+    return args, params, notice
+
+
+@router.get("/catalogue", name="catalogue_page")
+def catalogue_page(request: Request, archive: ArchiveDep) -> Response:
+    """The validity catalogue in the site's layout, with its downloads."""
+    args, params, notice = _read_catalogue_form(request)
+    catalogue = build_catalogue(archive.store, **args)
+
+    def download(fmt: str) -> str:
+        return "/api/v1/catalogue?" + urlencode([*params.items(), ("format", fmt)])
+
+    context = {
+        "title": catalogue.title,
+        "catalogue": catalogue,
+        "columns": COLUMNS,
+        "groups": {s.value: label for s, label in GROUPS.items()},
+        "params": params,
+        "notice": notice,
+        "download": download,
+    }
+    return render(request, "catalogue.html", context, status_code=400 if notice else 200)
 
 
 @router.get("/gazettes", name="gazettes_page")

@@ -8,14 +8,22 @@ constructors so that routes stay thin. Field names are snake_case English; the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from gazette.backends.base import SearchHit
-from gazette.model import STATUS_LABELS, Attachment, Document, GazetteIssue, Status, StatusEvent
+from gazette.model import (
+    STATUS_LABELS,
+    Attachment,
+    Disclosure,
+    Document,
+    GazetteIssue,
+    Status,
+    StatusEvent,
+)
 from gazette.relations import Related, Relations
-from gazette.status import StatusView
+from gazette.status import StatusView, effective_expiry
 
 API_PREFIX = "/api/v1"
 
@@ -45,7 +53,9 @@ class DocumentSummary(BaseModel):
     written_date: dt.date | None = None
     published_date: dt.date | None = None
     effective_date: dt.date | None = None
-    expiry_date: dt.date | None = None
+    expiry_date: dt.date | None = Field(
+        default=None, description="有效期至: the last day in force under the stated period, after any changes."
+    )
     status: Status
     status_label: str = Field(description="有效 / 废止 / 失效")
     status_date: dt.date | None = Field(default=None, description="Date the current status took effect.")
@@ -64,7 +74,7 @@ class DocumentSummary(BaseModel):
             written_date=doc.written_date,
             published_date=doc.published_date,
             effective_date=doc.effective_date,
-            expiry_date=doc.expiry_date,
+            expiry_date=effective_expiry(doc),
             status=doc.status,
             status_label=doc.status_label,
             status_date=doc.status_date,
@@ -174,7 +184,7 @@ class RelationsOut(BaseModel):
 
     @classmethod
     def from_relations(cls, rel: Relations) -> RelationsOut:
-        conv = lambda items: [RelatedOut.from_related(r) for r in items]  # noqa: E731
+        conv = lambda items: [RelatedOut.from_related(r) for r in items]
         return cls(
             repeals=conv(rel.repeals),
             repealed_by=conv(rel.repealed_by),
@@ -291,3 +301,199 @@ class TocSectionOut(BaseModel):
 
 class IssueDetail(IssueSummary):
     sections: list[TocSectionOut]
+
+
+# -- catalogue ---------------------------------------------------------------------
+
+
+class CatalogueRowOut(BaseModel):
+    """One line of a validity catalogue; dates as printed (2023年5月1日)."""
+
+    number: int = Field(description="序号 (restarts in each group)")
+    title: str = Field(description="文件名称")
+    doc_number: str = Field(description="发文字号")
+    registration_number: str = Field(description="统一登记号")
+    issuer: str = Field(description="发文机关")
+    written_date: str = Field(description="成文日期")
+    effective_date: str = Field(description="施行日期")
+    expiry_date: str = Field(description="有效期至")
+    status: str = Field(description="状态: 有效 / 废止 / 失效")
+    basis: str = Field(description="废止或失效依据")
+    remark: str = Field(description="备注")
+    document_id: str = ""
+
+
+class CatalogueGroupOut(BaseModel):
+    name: str = Field(description="继续有效 / 废止 / 失效")
+    rows: list[CatalogueRowOut]
+
+
+class CatalogueOut(BaseModel):
+    """The catalogue of public normative documents as of a date, grouped by status."""
+
+    title: str
+    as_of: dt.date
+    issuer: str | None = None
+    total: int
+    columns: list[str]
+    groups: list[CatalogueGroupOut]
+
+
+# -- the legal office: writes and authenticated reads --------------------------------
+
+_MIN_DAY, _MAX_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
+def _plausible_day(day: dt.date) -> dt.date:
+    if not _MIN_DAY <= day <= _MAX_DAY:
+        raise ValueError("date must be between 1900-01-01 and 2100-12-31")
+    return day
+
+
+#: A date between 1900 and 2100 (anything else is a typing error in this archive).
+Day = Annotated[
+    dt.date,
+    AfterValidator(_plausible_day),
+    Field(json_schema_extra={"formatMinimum": _MIN_DAY.isoformat(), "formatMaximum": _MAX_DAY.isoformat()}),
+]
+Cause = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+
+
+class _Basis(BaseModel):
+    basis_document_id: str | None = Field(
+        default=None, max_length=64, description="The archived document that decides the change."
+    )
+    basis_doc_number: Short | None = Field(
+        default=None,
+        description="发文字号 of the deciding document (resolved in the archive when it is there).",
+        examples=["静政发〔2023〕4号"],
+    )
+
+
+class StatusChange(_Basis):
+    """Set a document's status from a date: repealed (废止), expired (失效) or valid again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["repealed", "expired", "valid"] = Field(
+        description="repealed / expired, or valid to restore (recorded as a `restored` event)."
+    )
+    date: Day = Field(description="Date the change takes effect (inclusive).")
+    cause: Cause = Field(description="Why, shown to the public with the history (personal data is masked).")
+
+
+class ExpiryChange(_Basis):
+    """State or change the validity period (有效期至); recorded as an `expiry_set` event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expiry_date: Day | None = Field(
+        description="Last day in force (it expires at the end of that day); null: no stated period."
+    )
+    date: Day | None = Field(
+        default=None,
+        description="Date from which the new period applies (status `as_of` earlier dates is unchanged); default today.",
+    )
+    cause: Cause = Field(description="Why, shown to the public with the history (personal data is masked).")
+
+
+class DocumentPatch(BaseModel):
+    """Corrections of a document's record. Only the fields sent are changed; the old
+    and new values are kept in an audited `metadata` event. Fields that every
+    document has (title, disclosure, doc_type, is_normative, issuers) cannot be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    registration_number: Short | None = Field(default=None, description="统一登记号; null or empty clears it.")
+    # Defaults of None stand for "not sent"; an explicit null is refused by the type.
+    disclosure: Disclosure = Field(default=None, description="公开属性: 主动公开 / 依申请公开 / 不予公开.")
+    title: Line = None
+    doc_type: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] = Field(
+        default=None, description="文种, e.g. 通知, 办法."
+    )
+    is_normative: bool = Field(default=None, description="行政规范性文件")
+    doc_number: Short | None = Field(default=None, description="发文字号 as printed; null or empty clears it.")
+    issuers: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]] = Field(
+        default=None, min_length=1, max_length=10, description="发文机关, the lead issuer first."
+    )
+    written_date: Day | None = Field(default=None, description="成文日期")
+    published_date: Day | None = None
+    effective_date: Day | None = Field(default=None, description="施行日期")
+    section: Short | None = None
+    cause: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = Field(
+        default="", description="Why (recorded with the event)."
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, ``cause`` excluded; empty strings clear optional fields."""
+        out = self.model_dump(exclude_unset=True, exclude={"cause"})
+        return {k: (None if v == "" else v) for k, v in out.items()}
+
+
+class AdminEventOut(EventOut):
+    """A history entry as the legal office sees it: with its id and payload."""
+
+    id: int | None = None
+    data: dict[str, Any] = Field(default_factory=dict, description="e.g. the corrected fields (from/to).")
+
+    @classmethod
+    def from_event(cls, ev: StatusEvent, basis_visible: bool = True) -> AdminEventOut:
+        base = EventOut.from_event(ev, basis_visible).model_dump()
+        return cls(**base, id=ev.id, data=ev.data)
+
+
+class MaskOut(BaseModel):
+    """One masked span of personal data (what the public text shows in its place)."""
+
+    kind: str = Field(description="id_card, mobile, landline, car_plate, bank_card, address")
+    location: str = Field(description="p<i> (paragraph i) or a<j>p<i> (attachment j, paragraph i)")
+    masked: str
+    recorded_at: str
+
+
+class OriginalText(BaseModel):
+    """The unmasked text, kept for authorised users only."""
+
+    paragraphs: list[str] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
+
+
+class AdminDocument(DocumentDetail):
+    """A document of any disclosure as the legal office sees it: the public record plus
+    disclosure, review flags, the full history, the original text and the mask log."""
+
+    disclosure: Disclosure
+    flags: list[str] = Field(default_factory=list)
+    events: list[AdminEventOut] = Field(description="Status and correction history, oldest first.")
+    original: OriginalText | None = Field(
+        default=None, description="Unmasked text; null when nothing was masked (the text is the original)."
+    )
+    masks: list[MaskOut] = Field(default_factory=list)
+
+
+class ReviewDocument(DocumentSummary):
+    disclosure: Disclosure
+    flags: list[str] = Field(default_factory=list)
+
+
+class UnresolvedRepeal(BaseModel):
+    """A repeal clause whose target is not (or not unambiguously) in the archive."""
+
+    basis_document_id: str
+    basis_title: str | None = None
+    basis_url: str | None = Field(default=None, description="The basis document in the admin API.")
+    doc_number: str | None = Field(default=None, description="发文字号 named by the clause.")
+    title: str | None = Field(default=None, description="Title named by the clause.")
+    kind: str = Field(description="repealed or expired")
+    sentence: str
+
+
+class ReviewList(BaseModel):
+    """What waits for the legal office's review."""
+
+    no_validity_period: list[ReviewDocument] = Field(
+        description="Normative documents without a stated validity period and no expiry decision yet."
+    )
+    unresolved_repeals: list[UnresolvedRepeal]

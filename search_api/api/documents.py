@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from gazette.errors import QueryError
 from search_api import services
 from search_api.deps import ArchiveDep
+from search_api.errors import ErrorResponse
 from search_api.schemas import (
     CheckItem,
     CheckRequest,
@@ -51,7 +52,12 @@ def by_number(
     return NumberLookup(query=number, normalized=normalized, documents=[DocumentSummary.from_document(d) for d in docs])
 
 
-@router.post("/check", response_model=CheckResponse, summary="Check cited documents (批量核对)")
+@router.post(
+    "/check",
+    response_model=CheckResponse,
+    summary="Check cited documents (批量核对)",
+    responses={413: {"model": ErrorResponse, "description": "Request body too large (请求体过大)"}},
+)
 def check(archive: ArchiveDep, body: CheckRequest) -> CheckResponse:
     """For each item (a 发文字号 or a title, e.g. every document a draft cites): the
     matching public documents with their status, or `not_found`. At most 500 items of

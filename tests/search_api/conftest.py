@@ -234,3 +234,38 @@ def app(fx: Fixture):
 def client(app) -> TestClient:
     with TestClient(app) as c:
         yield c
+
+
+# -- the legal office ------------------------------------------------------------------
+
+#: Write tokens of the apps built by :func:`legal_office_app`: name → token.
+TOKENS = {"县司法局": "token-of-the-justice-bureau", "县政府办": "token-of-the-general-office"}
+ACTOR = "县司法局"
+
+
+def auth(name: str = ACTOR) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[name]}"}
+
+
+def legal_office_app(archive: Archive, **settings):
+    """An app over ``archive`` that accepts :data:`TOKENS` (hashed, as configured in
+    production); ``settings`` override other fields, e.g. ``write_rate_per_minute``."""
+    from gazette.auth import hash_token
+
+    tokens = {name: hash_token(token) for name, token in TOKENS.items()}
+    return create_app(archive.settings.model_copy(update={"write_tokens": tokens, **settings}), archive)
+
+
+@pytest.fixture(scope="module")
+def wfx(tmp_path_factory: pytest.TempPathFactory) -> Fixture:
+    """An archive of the module's own, for tests that write."""
+    fixture = build_archive(tmp_path_factory.mktemp("writes"))
+    yield fixture
+    fixture.archive.close()
+
+
+@pytest.fixture(scope="module")
+def wclient(wfx: Fixture) -> TestClient:
+    """A client of an app over :func:`wfx` that accepts :data:`TOKENS`."""
+    with TestClient(legal_office_app(wfx.archive)) as c:
+        yield c

@@ -47,6 +47,12 @@ def assert_error_shape(response, status: int, code: str | None = None) -> dict:
         ("post", "/api/v1/search", {}, 405, "method_not_allowed", None),
         ("post", "/api/v1/documents/check", {"json": {"items": "x"}}, 400, "invalid_parameter", "items"),
         ("post", "/api/v1/documents/check", {"json": {}}, 400, "invalid_parameter", "items"),
+        ("post", "/api/v1/documents/x/status", {"json": {}}, 401, "unauthorized", None),
+        ("patch", "/api/v1/documents/x", {"json": {}, "headers": {"Authorization": "Bearer no"}}, 403, "forbidden", None),
+        ("get", "/api/v1/admin/review", {}, 401, "unauthorized", None),
+        ("get", "/api/v1/catalogue?format=doc", {}, 400, "invalid_parameter", "format"),
+        ("get", "/feeds/status.atom?status=gone", {}, 400, "invalid_parameter", "status"),
+        ("post", "/api/v1/documents/check", {"content": b"x" * (2 << 20)}, 413, "payload_too_large", None),
     ],
 )
 def test_errors_have_one_shape(client, method, url, kwargs, status, code, param):

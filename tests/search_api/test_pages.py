@@ -105,3 +105,22 @@ def test_no_form_input_breaks_the_search_page(client):
         assert "<script" not in r.text
 
     run()
+
+
+def test_search_page_evaluates_status_as_of_a_date(client, fx: Fixture):
+    before = client.get("/", params={"q": "城市规划管理办法", "status": "valid", "as_of": "2023-04-30"}).text
+    after = client.get("/", params={"q": "城市规划管理办法", "status": "valid", "as_of": "2023-05-01"}).text
+    assert f'href="/documents/{fx.old.id}?as_of=2023-04-30"' in before and "截至2023年4月30日" in before
+    assert f"/documents/{fx.old.id}" not in after
+    assert 'name="as_of" type="date" value="2023-05-01"' in after
+
+
+def test_document_page_shows_status_on_a_date_and_the_history(client, fx: Fixture):
+    page = client.get(f"/documents/{fx.old.id}", params={"as_of": "2023-04-30"}).text
+    assert "banner-valid" in page and "截至2023年4月30日，本文件现行有效" in page
+    assert '<tr class="later">' in page  # the repeal of 2023-05-01 is after that day
+    page = client.get(f"/documents/{fx.old.id}").text
+    assert "banner-repealed" in page and "效力变更记录" in page and 'class="later"' not in page
+    page = client.get(f"/documents/{fx.expired.id}", params={"as_of": "2021-12-31"}).text
+    assert "banner-valid" in page and "有效期至2021年12月31日" in page
+    assert "banner-expired" in client.get(f"/documents/{fx.expired.id}", params={"as_of": "2022-01-01"}).text
