@@ -398,6 +398,7 @@ class Archive:
                 original = rec.pop("original", None)
                 if original:
                     # Restore the unmasked text; storing masks it again and keeps the original.
+                    rec["title"] = original.get("title", rec["title"])
                     rec["paragraphs"] = original["paragraphs"]
                     rec["attachments"] = original["attachments"]
                 yield json.dumps(rec, ensure_ascii=False)

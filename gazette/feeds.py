@@ -84,7 +84,8 @@ def status_changes_feed(
         for ev in doc.events:
             if ev.kind not in _KIND_LABELS:
                 continue
-            if status and ev.kind != status.value:
+            # a change *to* valid is recorded as a restoration
+            if status and ev.kind != ("restored" if status == Status.valid else status.value):
                 continue
             entries.append((ev.date or dt.date.min, ev.id or 0, doc, ev))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)

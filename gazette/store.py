@@ -285,6 +285,7 @@ class Store:
         storing a document again keeps the first original.
         """
         original = {
+            "title": doc.title,
             "paragraphs": list(doc.paragraphs),
             "attachments": [a.model_dump() for a in doc.attachments],
         }
@@ -296,6 +297,7 @@ class Store:
                 log.append((sp.kind, where, masked[sp.start : sp.end]))
             return masked
 
+        doc.title = clean(doc.title, "title")
         doc.paragraphs = [clean(p, f"p{i}") for i, p in enumerate(doc.paragraphs)]
         for j, att in enumerate(doc.attachments):
             att.paragraphs = [clean(p, f"a{j}p{i}") for i, p in enumerate(att.paragraphs)]
@@ -381,6 +383,10 @@ class Store:
         with self.transaction() as conn:
             doc = self.get_document(event.document_id)
             event = event.model_copy()
+            # Causes are published (pages, feeds, catalogues): no personal data in them.
+            event.cause = privacy.mask(event.cause, official_numbers=self.official_numbers)[0]
+            if event.kind == "expiry_set" and event.data.get("expiry_date") and "no_validity_period" in doc.flags:
+                doc.flags = [f for f in doc.flags if f != "no_validity_period"]
             event.recorded_at = event.recorded_at or dt.datetime.now(dt.UTC).replace(microsecond=0)
             cur = conn.execute(
                 "INSERT INTO events(document_id, kind, date, data, recorded_at) VALUES (?,?,?,?,?)",

@@ -36,7 +36,7 @@ from search_api.schemas import API_PREFIX
 STATIC_DIR = Path(__file__).parent / "static"
 
 #: Largest request body accepted (the API's bodies are small JSON documents).
-MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_BYTES = Settings.model_fields["max_request_bytes"].default
 
 DESCRIPTION = """
 检索静乐县人民政府公报和行政规范性文件，查看每份文件的效力状态（有效／废止／失效）。
@@ -62,7 +62,7 @@ def is_public_read(path: str) -> bool:
 
 
 def create_app(
-    settings: Settings | None = None, archive: Archive | None = None, *, max_body_bytes: int = MAX_BODY_BYTES
+    settings: Settings | None = None, archive: Archive | None = None, *, max_body_bytes: int | None = None
 ) -> FastAPI:
     """Build the application over ``archive`` (or one opened from ``settings``).
 
@@ -100,7 +100,7 @@ def create_app(
 
     # The last added is the outermost.
     app.add_middleware(CatchAllMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes or settings.max_request_bytes)
     app.add_middleware(ReadOnlyCORSMiddleware, is_public_read=is_public_read)
     app.add_middleware(SecurityHeadersMiddleware)
     return app

@@ -47,3 +47,12 @@ def test_status_feed_lists_public_changes_only(store):
     assert not parsed.bozo
     assert [e.title for e in parsed.entries] == ["废止：静乐县城乡居民最低生活保障办法"]
     assert "静政发〔2023〕4号" in parsed.entries[0].summary
+
+
+def test_status_feed_valid_means_restorations(store):
+    from gazette.model import StatusEvent
+
+    doc = store.find_by_number("静政发〔2019〕3号")[0]
+    store.add_event(StatusEvent(document_id=doc.id, kind="restored", date=dt.date(2024, 1, 1), cause="更正"))
+    parsed = feedparser.parse(feeds.status_changes_feed(store, base_url="http://x", status=Status.valid))
+    assert [e.title for e in parsed.entries] == ["恢复有效：静乐县城乡居民最低生活保障办法"]

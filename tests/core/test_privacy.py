@@ -61,3 +61,33 @@ def test_store_masks_public_text_and_keeps_original(tmp_path):
     store.put_document(stored)
     assert "13912345678" in store.original_text(doc.id)["paragraphs"][0]
     store.close()
+
+
+def test_event_causes_and_titles_are_masked(tmp_path):
+    import datetime as dt
+
+    from gazette.model import StatusEvent
+
+    store = Store(tmp_path / "a")
+    doc = make_doc("关于张某（手机13912345678）违规问题的通报", "正文。")
+    stored = store.put_document(doc)
+    assert "13912345678" not in stored.title
+    assert store.original_text(doc.id)["title"] == "关于张某（手机13912345678）违规问题的通报"
+    store.add_event(StatusEvent(document_id=doc.id, kind="repealed", date=dt.date(2024, 1, 1), cause="经举报人13812345678反映"))
+    assert "13812345678" not in store.get_document(doc.id).events[-1].cause
+    store.close()
+
+
+def test_expiry_set_clears_the_review_flag(tmp_path):
+    import datetime as dt
+
+    from gazette.model import StatusEvent
+
+    store = Store(tmp_path / "a")
+    doc = make_doc("静乐县某管理办法", "正文。", normative=True).model_copy(update={"flags": ["no_validity_period"]})
+    store.put_document(doc)
+    store.add_event(StatusEvent(document_id=doc.id, kind="expiry_set", date=dt.date(2024, 1, 1),
+                                data={"expiry_date": "2028-12-31"}))
+    updated = store.get_document(doc.id)
+    assert updated.flags == [] and updated.status.value == "valid"
+    store.close()
