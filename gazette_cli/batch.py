@@ -55,6 +55,18 @@ def _parse(path: Path):
     return parse_file(path)
 
 
+def _warm_up() -> None:
+    """Load what every parse needs lazily (the PDF libraries, the jieba dictionary)
+    once here, so that forked workers inherit it instead of each spending about a
+    second of its time limit on it."""
+    import pdfplumber  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    from gazette import analysis
+
+    analysis.words("公报")
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, GazetteError):
         return str(exc)
@@ -111,12 +123,20 @@ def ingest_paths(
             return
         finish(FileOutcome(path, result.status, documents=len(result.documents)))
 
-    by_path = dict(todo)
+    # Parsing finishes in any order; saving follows the input order, so the archive
+    # (and its exports) come out the same however the workers were scheduled.
+    order = {path: i for i, (path, _) in enumerate(todo)}
+    done: dict[int, tuple[Path, object, BaseException | None]] = {}
+    next_to_save = 0
     for path, parsed, error in run_isolated(
         _parse, [p for p, _ in todo], workers=workers, timeout=timeout, memory_mb=memory_mb
     ):
-        if error is not None:
-            finish(FileOutcome(path, "failed", _reason(error)))
-            continue
-        save(path, by_path[path], parsed)
+        done[order[path]] = (path, parsed, error)
+        while next_to_save in done:
+            path, parsed, error = done.pop(next_to_save)
+            if error is not None:
+                finish(FileOutcome(path, "failed", _reason(error)))
+            else:
+                save(path, todo[next_to_save][1], parsed)
+            next_to_save += 1
     return outcomes

@@ -168,13 +168,16 @@ def search(
     status: Annotated[Optional[Status], typer.Option("--status", help="valid, repealed or expired.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=100)] = 10,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Status at this date (YYYY-MM-DD).")] = None,
+    sort: Annotated[str, typer.Option("--sort", help="relevance or date (newest first).")] = "relevance",
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Full-text search of the archive."""
+    if sort not in ("relevance", "date"):
+        raise typer.BadParameter("choose relevance or date", param_hint="--sort")
     from gazette.backends import SearchQuery
 
     try:
-        q = SearchQuery(q=query, status=status, size=limit, as_of=_parse_date(as_of), facets=False)
+        q = SearchQuery(q=query, status=status, size=limit, as_of=_parse_date(as_of), sort=sort, facets=False)
     except ValueError as exc:
         raise typer.BadParameter(str(exc).splitlines()[0]) from None
     with _archive() as archive:
