@@ -21,8 +21,39 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from epub_builder import build_issue_book, write_book  # noqa: E402
-from tests.epub_builder.corpus import CHARS_PER_PAGE, corpus_documents, corpus_issue  # noqa: E402
+from epub_builder import build_issue_book, write_book
+from tests.epub_builder.corpus import CHARS_PER_PAGE, corpus_documents, corpus_issue
+
+
+def issue_of_pages(corpus: Path, pages: int) -> list:
+    """Documents in corpus order until about ``pages`` printed pages."""
+    docs, chars = [], 0
+    for d in corpus_documents(corpus):
+        if chars >= pages * CHARS_PER_PAGE:
+            break
+        docs.append(d)
+        chars += len(d.text)
+    return docs
+
+
+def build_seconds(docs: list, out_dir: Path, repeat: int = 3) -> dict:
+    """Median build time of the issue of ``docs`` (used by bench/run_all.py)."""
+    issue = corpus_issue(docs)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        path = write_book(
+            build_issue_book(issue, docs, as_of=dt.date(2024, 1, 1)),
+            out_dir / "issue.epub",
+        )
+        times.append(time.perf_counter() - start)
+    chars = sum(len(d.text) for d in docs)
+    return {
+        "documents": len(docs),
+        "printed_pages": round(chars / CHARS_PER_PAGE),
+        "seconds": round(statistics.median(times), 3),
+        "epub_kib": round(path.stat().st_size / 1024),
+    }
 
 
 def measure(label: str, docs: list, out_dir: Path, check: bool) -> None:
@@ -31,7 +62,10 @@ def measure(label: str, docs: list, out_dir: Path, check: bool) -> None:
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        path = write_book(build_issue_book(issue, docs, as_of=dt.date(2024, 1, 1)), out_dir / f"{label}.epub")
+        path = write_book(
+            build_issue_book(issue, docs, as_of=dt.date(2024, 1, 1)),
+            out_dir / f"{label}.epub",
+        )
         times.append(time.perf_counter() - start)
     print(
         f"{label}: {len(docs)} documents, {chars:,} characters ≈ {chars / CHARS_PER_PAGE:.0f} printed pages; "
@@ -51,22 +85,23 @@ def measure(label: str, docs: list, out_dir: Path, check: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument(
+        "--corpus", type=Path, default=REPO.parent / "shared" / "corpus"
+    )
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--docs", type=int, default=60)
-    parser.add_argument("--check", action="store_true", help="also run EPUBCheck on each book")
+    parser.add_argument(
+        "--check", action="store_true", help="also run EPUBCheck on each book"
+    )
     args = parser.parse_args()
     docs = sorted(corpus_documents(args.corpus), key=lambda d: (-len(d.text), d.id))
     # (a) mixed lengths, as in a real issue: take documents in corpus order until the page target.
-    pages_issue, chars = [], 0
-    for d in corpus_documents(args.corpus):
-        if chars >= args.pages * CHARS_PER_PAGE:
-            break
-        pages_issue.append(d)
-        chars += len(d.text)
+    pages_issue = issue_of_pages(args.corpus, args.pages)
     with tempfile.TemporaryDirectory() as tmp:
         measure(f"{args.pages}-page issue", pages_issue, Path(tmp), args.check)
-        measure(f"{args.docs} longest documents", docs[: args.docs], Path(tmp), args.check)
+        measure(
+            f"{args.docs} longest documents", docs[: args.docs], Path(tmp), args.check
+        )
 
 
 if __name__ == "__main__":

@@ -21,14 +21,18 @@ are cut from the original text by :func:`gazette.analysis.snippets`.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from gazette import analysis
 from gazette.backends.base import SearchHit, SearchQuery, SearchResult
 from gazette.errors import BackendUnavailable, QueryError
 from gazette.model import STATUS_LABELS, Disclosure, Document, Status
+from gazette.status import index_fields
 from gazette.store import Store
 
 _FTS_SCHEMA = """
@@ -37,7 +41,25 @@ CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
     tokenize = "unicode61 remove_diacritics 0 tokenchars '.'",
     prefix = '3'
 );
+CREATE TABLE IF NOT EXISTS docs_meta (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    public INTEGER NOT NULL,
+    issuer TEXT,
+    doc_type TEXT,
+    year INTEGER,
+    written_date TEXT,
+    expiry_date TEXT,
+    invalid_from TEXT,
+    invalid_status TEXT,
+    doc_number_prefix TEXT,
+    is_normative INTEGER NOT NULL,
+    hit TEXT NOT NULL
+);
 """
+# ``docs_meta`` holds, per indexed document, the filter/facet fields and (``hit``, JSON)
+# the fields a result line shows, in short rows: evaluating a match touches only these
+# rows, never the documents table's long rows with the full text and record JSON.
 
 # BM25 weights per column: title matches count more than body matches.
 _WEIGHTS = (6.0, 1.0, 6.0, 1.0)
@@ -52,6 +74,16 @@ _STATUS_SQL = """CASE
         THEN d.invalid_status
     WHEN d.expiry_date IS NOT NULL AND d.expiry_date < :as_of THEN 'expired'
     ELSE 'valid' END"""
+
+# Read-side connection settings: memory-mapped reads (the OS page cache serves index
+# pages without copying, shared by every connection of every process; mapped pages
+# show as file-backed RSS, not private memory), a small private page cache because the
+# API holds one connection per worker thread, temporary tables in memory.
+_PRAGMAS = (
+    "PRAGMA cache_size=-4096",
+    "PRAGMA mmap_size=1073741824",
+    "PRAGMA temp_store=MEMORY",
+)
 
 
 def _is_han(token: str) -> bool:
@@ -96,14 +128,71 @@ def _word(w: str) -> str:
     return '"' + w.replace('"', '""') + '"'
 
 
-def _match_expression(terms: list[analysis.QueryTerm]) -> str:
+def _match_expression(terms: list[analysis.QueryTerm], *, ranked: bool = True) -> str:
     required = [f"{{title_grams body_grams}} : {_query_phrase(t.chars)}" for t in terms]
     expr = " AND ".join(f"({r})" for r in required)
+    if not ranked:
+        return expr
     words = [w for t in terms for w in t.words if analysis.chars(w)]
     if words:
         alternatives = " OR ".join(_word(w) for w in dict.fromkeys(words))
         expr += f" AND ({{title_words body_words}} : ({alternatives} OR {_SENTINEL}))"
     return expr
+
+
+class IndexRow(NamedTuple):
+    """What :meth:`SQLiteBackend.index_analysed` writes for one document.
+
+    :func:`analyse` computes it from a stored document with no database access, so a
+    bulk load can run the analyser (jieba) in several processes.
+    """
+
+    id: str
+    fts: tuple[str, str, str, str]
+    meta: tuple
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def analyse(doc: Document) -> IndexRow:
+    """The index row of a stored document: analyser tokens, filter and hit fields."""
+    text = doc.text
+    fields = index_fields(doc)
+    number = doc.doc_number.text if doc.doc_number else doc.doc_number_raw
+    hit = {
+        "title": doc.title,
+        "doc_number": number,
+        "issuers": doc.issuers,
+        "doc_type": doc.doc_type,
+        "is_normative": doc.is_normative,
+        "written_date": _iso(doc.written_date),
+        "published_date": _iso(doc.published_date),
+        "effective_date": _iso(doc.effective_date),
+        "expiry_date": _iso(doc.expiry_date),
+    }
+    meta = (
+        doc.id,
+        int(doc.disclosure == Disclosure.public),
+        doc.issuer,
+        doc.doc_type,
+        doc.year,
+        _iso(doc.written_date),
+        _iso(fields["expiry_date"]),
+        _iso(fields["invalid_from"]),
+        fields["invalid_status"],
+        doc.doc_number.prefix if doc.doc_number else None,
+        int(doc.is_normative),
+        json.dumps(hit, ensure_ascii=False),
+    )
+    fts = (
+        grams_text(doc.title),
+        grams_text(text),
+        analysis.words_text(doc.title),
+        analysis.words_text(text) + " " + _SENTINEL,
+    )
+    return IndexRow(doc.id, fts, meta)
 
 
 class SQLiteBackend:
@@ -112,70 +201,112 @@ class SQLiteBackend:
     name = "sqlite"
 
     #: Bumped whenever the index layout changes; an older index is rebuilt on open.
-    FTS_VERSION = "3"
+    FTS_VERSION = "4"
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        row = store.conn.execute("SELECT value FROM meta WHERE key='fts_version'").fetchone()
+        self._tuned = threading.local()
+        row = store.conn.execute(
+            "SELECT value FROM meta WHERE key='fts_version'"
+        ).fetchone()
         if row is None or row[0] != self.FTS_VERSION:
-            store.executescript("DROP TABLE IF EXISTS docs_fts;")
+            store.executescript(
+                "DROP TABLE IF EXISTS docs_fts; DROP TABLE IF EXISTS docs_meta;"
+            )
             store.executescript(_FTS_SCHEMA)
             with store.transaction() as conn:
                 self.reindex(store.iter_documents())
                 conn.execute(
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_version', ?)", (self.FTS_VERSION,)
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES ('fts_version', ?)",
+                    (self.FTS_VERSION,),
                 )
         else:
             store.executescript(_FTS_SCHEMA)
 
+    def _conn(self) -> sqlite3.Connection:
+        """This thread's store connection, with the read-side pragmas applied once."""
+        conn = self.store.conn
+        if getattr(self._tuned, "conn", None) is not conn:
+            for pragma in _PRAGMAS:
+                conn.execute(pragma)
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, score REAL, st TEXT,"
+                " issuer TEXT, year INTEGER, doc_type TEXT, wd TEXT, id TEXT)"
+            )
+            self._tuned.conn = conn
+        return conn
+
     # -- writing -------------------------------------------------------------------
     def index(self, docs: Iterable[Document]) -> int:
+        return self.index_analysed(analyse(doc) for doc in docs)
+
+    def index_analysed(self, rows: Iterable[IndexRow], *, batch: int = 500) -> int:
+        """Write rows made by :func:`analyse` (same effect as :meth:`index` on their documents)."""
         n = 0
         with self.store.transaction() as conn:
-            for doc in docs:
-                row = conn.execute("SELECT rowid FROM documents WHERE id=?", (doc.id,)).fetchone()
-                if row is None:
-                    raise QueryError(f"document {doc.id} must be stored before it is indexed")
-                rowid = row[0]
-                conn.execute("DELETE FROM docs_fts WHERE rowid=?", (rowid,))
-                conn.execute(
-                    "INSERT INTO docs_fts(rowid, title_grams, body_grams, title_words, body_words)"
-                    " VALUES (?,?,?,?,?)",
-                    (
-                        rowid,
-                        grams_text(doc.title),
-                        grams_text(doc.text),
-                        analysis.words_text(doc.title),
-                        analysis.words_text(doc.text) + " " + _SENTINEL,
-                    ),
+            pending: list[IndexRow] = []
+
+            def flush() -> None:
+                rowids = []
+                for r in pending:
+                    found = conn.execute(
+                        "SELECT rowid FROM documents WHERE id=?", (r.id,)
+                    ).fetchone()
+                    if found is None:
+                        raise QueryError(
+                            f"document {r.id} must be stored before it is indexed"
+                        )
+                    rowids.append(found[0])
+                conn.executemany(
+                    "DELETE FROM docs_fts WHERE rowid=?", [(rid,) for rid in rowids]
                 )
+                conn.executemany(
+                    "INSERT INTO docs_fts(rowid, title_grams, body_grams, title_words, body_words) VALUES (?,?,?,?,?)",
+                    [(rid, *r.fts) for rid, r in zip(rowids, pending)],
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO docs_meta(rowid, id, public, issuer, doc_type, year, written_date,"
+                    " expiry_date, invalid_from, invalid_status, doc_number_prefix, is_normative, hit)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(rid, *r.meta) for rid, r in zip(rowids, pending)],
+                )
+                pending.clear()
+
+            for row in rows:
+                pending.append(row)
                 n += 1
+                if len(pending) >= batch:
+                    flush()
+            if pending:
+                flush()
         return n
 
     def delete(self, ids: Iterable[str]) -> None:
         with self.store.transaction() as conn:
             for doc_id in ids:
-                conn.execute(
-                    "DELETE FROM docs_fts WHERE rowid IN (SELECT rowid FROM documents WHERE id=?)", (doc_id,)
-                )
+                found = conn.execute(
+                    "SELECT rowid FROM docs_meta WHERE id=?", (doc_id,)
+                ).fetchall()
+                for (rowid,) in found:
+                    conn.execute("DELETE FROM docs_fts WHERE rowid=?", (rowid,))
+                    conn.execute("DELETE FROM docs_meta WHERE rowid=?", (rowid,))
 
     def reindex(self, docs: Iterable[Document]) -> int:
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM docs_fts")
+            conn.execute("DELETE FROM docs_meta")
             return self.index(docs)
 
     def clear(self) -> None:
         with self.store.transaction() as conn:
             conn.execute("DELETE FROM docs_fts")
+            conn.execute("DELETE FROM docs_meta")
 
     def count(self) -> int:
-        return self.store.conn.execute("SELECT count(*) FROM docs_fts").fetchone()[0]
+        return self.store.conn.execute("SELECT count(*) FROM docs_meta").fetchone()[0]
 
     def indexed_ids(self) -> set[str]:
-        rows = self.store.conn.execute(
-            "SELECT d.id FROM docs_fts f JOIN documents d ON d.rowid = f.rowid"
-        )
-        return {r[0] for r in rows}
+        return {r[0] for r in self.store.conn.execute("SELECT id FROM docs_meta")}
 
     def close(self) -> None:
         pass
@@ -193,8 +324,7 @@ class SQLiteBackend:
         where: list[str] = []
         params: dict = {"as_of": query.effective_as_of.isoformat()}
         if not query.include_private:
-            where.append("d.disclosure = :public")
-            params["public"] = Disclosure.public.value
+            where.append("d.public = 1")
         if query.status:
             where.append(f"({_STATUS_SQL}) = :status")
             params["status"] = query.status.value
@@ -221,31 +351,33 @@ class SQLiteBackend:
         return where, params
 
     def _search(self, query: SearchQuery) -> SearchResult:
-        conn = self.store.conn
+        conn = self._conn()
         terms = analysis.query_terms(query.q)
         where, params = self._where(query)
         if terms:
-            params["match"] = _match_expression(terms)
-            source = (
-                "SELECT rowid, bm25(docs_fts, {}) AS score FROM docs_fts WHERE docs_fts MATCH :match".format(
+            if query.sort == "date":
+                # No ranking needed: the required phrases alone decide the match, and
+                # skipping bm25 (and the rank-only word clause) saves most of the work.
+                params["match"] = _match_expression(terms, ranked=False)
+                source = "SELECT rowid, 0.0 AS score FROM docs_fts WHERE docs_fts MATCH :match"
+            else:
+                params["match"] = _match_expression(terms)
+                source = "SELECT rowid, bm25(docs_fts, {}) AS score FROM docs_fts WHERE docs_fts MATCH :match".format(
                     ", ".join(str(w) for w in _WEIGHTS)
                 )
-            )
-            base = f"FROM ({source}) m JOIN documents d ON d.rowid = m.rowid"
+            base = f"FROM ({source}) m JOIN docs_meta d ON d.rowid = m.rowid"
             score = "-m.score"
         elif query.q.strip():
             # Only punctuation or engine syntax: nothing indexable to look for.
-            return SearchResult(total=0, hits=[], facets={} if not query.facets else _empty_facets())
+            return SearchResult(
+                total=0, hits=[], facets={} if not query.facets else _empty_facets()
+            )
         else:
-            base = "FROM documents d"
+            base = "FROM docs_meta d"
             score = "0.0"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
         # Evaluate the match and filters once into a per-connection temporary table;
-        # the count, the page and every facet are then cheap queries over it.
-        conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, score REAL, st TEXT,"
-            " issuer TEXT, year INTEGER, doc_type TEXT, wd TEXT, id TEXT)"
-        )
+        # the count, the page and the facets are then cheap queries over it.
         conn.execute("DELETE FROM temp.hits")
         conn.execute(
             f"INSERT INTO temp.hits SELECT d.rowid, {score}, ({_STATUS_SQL}), d.issuer, d.year, d.doc_type,"
@@ -258,44 +390,68 @@ class SQLiteBackend:
         else:
             order = "h.score DESC, h.wd IS NULL, h.wd DESC, h.id"
         rows = conn.execute(
-            f"SELECT d.data, d.body, h.score AS score, h.st AS st FROM temp.hits h"
-            f" JOIN documents d ON d.rowid = h.rid ORDER BY {order} LIMIT ? OFFSET ?",
+            f"SELECT h.rid, m.hit, h.score, h.st, h.id FROM temp.hits h JOIN docs_meta m ON m.rowid = h.rid"
+            f" ORDER BY {order} LIMIT ? OFFSET ?",
             (query.size, (query.page - 1) * query.size),
         ).fetchall()
-        hits = [self._hit(r, terms) for r in rows]
+        bodies: dict[int, str] = {}
+        if terms and rows:
+            marks = ",".join("?" * len(rows))
+            bodies = dict(
+                conn.execute(
+                    f"SELECT rowid, body FROM documents WHERE rowid IN ({marks})",
+                    [r[0] for r in rows],
+                )
+            )
+        hits = [self._hit(r, bodies.get(r[0], ""), terms) for r in rows]
         facets: dict[str, dict[str, int]] = {}
-        if query.facets:
-            for name, column in (("status", "st"), ("issuer", "issuer"), ("year", "year"), ("doc_type", "doc_type")):
-                facet_rows = conn.execute(
-                    f"SELECT {column} AS k, count(*) AS n FROM temp.hits WHERE {column} IS NOT NULL"
-                    " GROUP BY k ORDER BY n DESC, k LIMIT 50"
-                ).fetchall()
-                facets[name] = {str(r["k"]): r["n"] for r in facet_rows}
+        if query.facets and total:
+            facets = self._facets(conn)
+        elif query.facets:
+            facets = _empty_facets()
         conn.execute("DELETE FROM temp.hits")
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _hit(self, row: sqlite3.Row, terms: list[analysis.QueryTerm]) -> SearchHit:
-        doc = Document.model_validate_json(row["data"])
-        status = Status(row["st"])
-        title_marks = analysis.mark_all(doc.title, terms) if terms else None
+    @staticmethod
+    def _facets(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
+        """Exact facet counts over all matches (one grouped scan of the hits per field)."""
+        out: dict[str, dict[str, int]] = {}
+        for name, column in zip(FACET_NAMES, ("st", "issuer", "year", "doc_type")):
+            rows = conn.execute(
+                f"SELECT {column}, count(*) AS n FROM temp.hits WHERE {column} IS NOT NULL"
+                f" GROUP BY {column} ORDER BY n DESC, {column} LIMIT {FACET_LIMIT}"
+            )
+            out[name] = {str(k): n for k, n in rows}
+        return out
+
+    def _hit(
+        self, row: sqlite3.Row, body: str, terms: list[analysis.QueryTerm]
+    ) -> SearchHit:
+        data = json.loads(row[1])
+        status = Status(row[3])
+        title = data["title"]
         return SearchHit(
-            id=doc.id,
-            score=float(row["score"] or 0.0),
-            title=doc.title,
-            doc_number=doc.doc_number.text if doc.doc_number else doc.doc_number_raw,
-            issuers=doc.issuers,
-            doc_type=doc.doc_type,
-            is_normative=doc.is_normative,
-            written_date=doc.written_date,
-            published_date=doc.published_date,
-            effective_date=doc.effective_date,
-            expiry_date=doc.expiry_date,
+            id=row[4],
+            score=float(row[2] or 0.0),
+            title=title,
+            doc_number=data["doc_number"],
+            issuers=data["issuers"],
+            doc_type=data["doc_type"],
+            is_normative=data["is_normative"],
+            written_date=data["written_date"],
+            published_date=data["published_date"],
+            effective_date=data["effective_date"],
+            expiry_date=data["expiry_date"],
             status=status,
             status_label=STATUS_LABELS[status],
-            highlights=analysis.snippets(row["body"], terms) if terms else [],
-            title_highlight=title_marks,
+            highlights=analysis.snippets(body, terms) if terms else [],
+            title_highlight=analysis.mark_all(title, terms) if terms else None,
         )
 
-def _empty_facets() -> dict[str, dict[str, int]]:
-    return {"status": {}, "issuer": {}, "year": {}, "doc_type": {}}
 
+FACET_NAMES = ("status", "issuer", "year", "doc_type")
+FACET_LIMIT = 50
+
+
+def _empty_facets() -> dict[str, dict[str, int]]:
+    return {name: {} for name in FACET_NAMES}

@@ -1,0 +1,268 @@
+"""Ingest throughput on rendered real documents, beside its limits; segmenter speed.
+
+Renders ``--pdfs`` real documents of ../shared/corpus (``renderer.corpus.select_documents``)
+to GB/T 9704 PDFs once (cached under ``--work``), then measures on the same files,
+side by side, each with ``--workers`` processes:
+
+* **pypdfium2 raw text** — open + ``get_text_range`` per page: the physical limit;
+* **pdfplumber text only** — ``pdfplumber`` ``extract_text`` per page: the naive pipeline;
+* **extract stage** — ``ingest.extract.extract`` (pdfplumber positions, as ingest runs);
+* **end to end** — ``gazette_cli.batch.ingest_paths`` into a fresh archive (extract,
+  clean, parse in isolated workers; segment and index in the parent), pages/s.
+
+Segmenter: MB/s of :func:`gazette.analysis.words` (jieba search mode, user dictionary)
+on corpus text in one process and in ``--workers`` processes, and of ``jieba_fast``
+when installed, with whether its output is identical. Peak RSS of the ingest parent
+and of its worker children.
+
+    python bench/ingest_bench.py --pdfs 200
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import corpus_records, default_work, log, paragraphs_of, peak_rss_mb, table
+
+
+def render_pdfs(work: Path, n: int) -> tuple[Path, int]:
+    """``n`` rendered corpus documents in a cached folder; returns it and the page count."""
+    from renderer import render_document
+    from renderer.corpus import select_documents
+
+    folder = work / f"pdfs-{n}"
+    done = folder / "pages.json"
+    if done.exists():
+        return folder, json.loads(done.read_text())["pages"]
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = 0
+    t0 = time.monotonic()
+    for i, spec in enumerate(select_documents(n)):
+        pages += render_document(spec, folder / f"doc-{i:04d}.pdf").page_count
+    log(f"rendered {n} PDFs ({pages} pages) in {time.monotonic() - t0:.0f} s")
+    done.write_text(json.dumps({"pages": pages}))
+    return folder, pages
+
+
+def _pdfium_text(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    n = len(doc)
+    for i in range(n):
+        page = doc[i]
+        tp = page.get_textpage()
+        tp.get_text_range()
+        tp.close()
+        page.close()
+    doc.close()
+    return n
+
+
+def _plumber_text(path: Path) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(str(path)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+        return len(pdf.pages)
+
+
+def _extract_stage(path: Path) -> int:
+    from ingest.extract import extract
+
+    return extract(path).page_count
+
+
+def _pages_per_s(fn, files: list[Path], workers: int) -> dict:
+    t0 = time.perf_counter()
+    with mp.get_context("fork").Pool(workers) as pool:
+        pages = sum(pool.map(fn, files, chunksize=1))
+    dt_ = time.perf_counter() - t0
+    return {"pages": pages, "seconds": round(dt_, 2), "pages_s": round(pages / dt_, 1)}
+
+
+def end_to_end(files_dir: Path, pages: int, workers: int) -> dict:
+    from gazette.archive import Archive
+    from gazette.settings import Settings
+    from gazette_cli.batch import ingest_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = Archive(Settings(home=Path(tmp) / "archive"))
+        t0 = time.perf_counter()
+        outcomes = ingest_paths(archive, [files_dir], workers=workers)
+        dt_ = time.perf_counter() - t0
+        failed = [o for o in outcomes if o.status == "failed"]
+        docs = archive.store.count_documents()
+        archive.close()
+    return {
+        "pages": pages,
+        "seconds": round(dt_, 2),
+        "pages_s": round(pages / dt_, 1),
+        "documents": docs,
+        "failed_files": len(failed),
+        "parent_peak_rss_mb": peak_rss_mb(),
+        "worker_peak_rss_mb": peak_rss_mb(children=True),
+    }
+
+
+# -- segmenter ---------------------------------------------------------------------------
+def _sample_text(mb: float) -> list[str]:
+    out, size = [], 0
+    for _, rec in corpus_records():
+        for p in paragraphs_of(rec):
+            out.append(p)
+            size += len(p.encode())
+            if size >= mb * 1e6:
+                return out
+    return out
+
+
+def _jieba_words(paras: list[str]) -> int:
+    from gazette import analysis
+
+    for p in paras:
+        analysis.words(p)
+    return len(paras)
+
+
+def _fast_tokenizer():
+    from importlib import resources
+
+    import jieba_fast
+
+    tok = jieba_fast.Tokenizer()
+    tok.initialize()
+    with resources.as_file(
+        resources.files("gazette.data").joinpath("userdict.txt")
+    ) as p:
+        tok.load_userdict(str(p))
+    return tok
+
+
+def _fast_words(tok, text: str) -> list[str]:
+    from gazette import analysis
+
+    out = []
+    for w in tok.cut_for_search(analysis.normalize(text), HMM=True):
+        w = w.strip()
+        if w and (analysis._HAN_RE.search(w) or w.isalnum()):
+            out.append(w)
+    return out
+
+
+def segmenter(mb: float, workers: int) -> dict:
+    import logging
+
+    from gazette import analysis
+
+    paras = _sample_text(mb)
+    size = sum(len(p.encode()) for p in paras) / 1e6
+    analysis.words("预热")
+    out: dict = {"sample_mb": round(size, 2)}
+    t0 = time.perf_counter()
+    reference = [analysis.words(p) for p in paras]
+    out["jieba (1 process)"] = round(size / (time.perf_counter() - t0), 3)
+    chunks = [paras[i :: workers * 4] for i in range(workers * 4)]
+    t0 = time.perf_counter()
+    with mp.get_context("fork").Pool(workers) as pool:
+        pool.map(_jieba_words, chunks)
+    out[f"jieba ({workers} processes)"] = round(size / (time.perf_counter() - t0), 3)
+    try:
+        import jieba_fast
+
+        jieba_fast.setLogLevel(logging.WARNING)
+    except ImportError:
+        out["jieba_fast"] = "not installed"
+        return out
+    tok = _fast_tokenizer()
+    _fast_words(tok, "预热")
+    t0 = time.perf_counter()
+    fast = [_fast_words(tok, p) for p in paras]
+    out["jieba_fast (1 process)"] = round(size / (time.perf_counter() - t0), 3)
+    same = sum(1 for a, b in zip(reference, fast) if a == b)
+    out["jieba_fast identical paragraphs"] = f"{same}/{len(paras)}"
+    return out
+
+
+def run(work: Path, n_pdfs: int, workers: int, seg_mb: float) -> dict:
+    files_dir, pages = render_pdfs(work, n_pdfs)
+    files = sorted(files_dir.glob("*.pdf"))
+    # Warm the imports once so every variant starts from the same forked state.
+    import pdfplumber  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    from gazette import analysis
+    from ingest import pipeline  # noqa: F401
+
+    analysis.words("预热")
+    result = {"pdfs": len(files), "pages": pages}
+    log(f"ingest: {len(files)} PDFs, {pages} pages")
+    result["pypdfium2 raw text"] = _pages_per_s(_pdfium_text, files, workers)
+    result["pdfplumber text only"] = _pages_per_s(_plumber_text, files, workers)
+    result["extract stage (ingest.extract)"] = _pages_per_s(
+        _extract_stage, files, workers
+    )
+    result["end to end (ingest_paths)"] = end_to_end(files_dir, pages, workers)
+    e2e = result["end to end (ingest_paths)"]["pages_s"]
+    result["ratio_to_pdfium"] = round(e2e / result["pypdfium2 raw text"]["pages_s"], 3)
+    result["ratio_to_pdfplumber"] = round(
+        e2e / result["pdfplumber text only"]["pages_s"], 2
+    )
+    log("segmenter")
+    result["segmenter_mb_s"] = segmenter(seg_mb, workers)
+    return result
+
+
+def render(result: dict) -> str:
+    rows = []
+    for key in (
+        "pypdfium2 raw text",
+        "pdfplumber text only",
+        "extract stage (ingest.extract)",
+        "end to end (ingest_paths)",
+    ):
+        f = result[key]
+        rows.append([key, f["pages"], f["seconds"], f["pages_s"]])
+    lines = [
+        f"Ingest of {result['pdfs']} rendered PDFs ({result['pages']} pages), 2 processes"
+    ]
+    lines.append(table(rows, ["pipeline", "pages", "s", "pages/s"]))
+    lines.append(
+        f"end to end = {result['ratio_to_pdfium']:.1%} of pypdfium2 (target ≥ 50 %), "
+        f"{result['ratio_to_pdfplumber']}× pdfplumber-only (target ≥ 10×)"
+    )
+    seg = result["segmenter_mb_s"]
+    lines.append(f"\nSegmenter (MB/s of UTF-8 text, sample {seg['sample_mb']} MB)")
+    lines.append(
+        table(
+            [[k, v] for k, v in seg.items() if k != "sample_mb"], ["segmenter", "MB/s"]
+        )
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=default_work())
+    parser.add_argument("--pdfs", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--segment-mb", type=float, default=1.0)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    result = run(args.work, args.pdfs, args.workers, args.segment_mb)
+    print(render(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The benchmark scripts run end to end on the small configuration (no thresholds).
+
+Figures are not checked — CI machines are too noisy for that; the test only proves that
+`python bench/run_all.py --size small` still works and writes every part's figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(
+    not (REPO.parent / "shared" / "corpus" / "laws.jsonl").is_file(),
+    reason="needs ../shared/corpus",
+)
+def test_run_all_small(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
+    out = tmp_path / "results.json"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "bench" / "run_all.py"),
+            "--size",
+            "small",
+            "--work",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=REPO,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = json.loads(out.read_text())
+    assert set(results) >= {"machine", "ingest", "search", "api", "epub"}
+    assert results["ingest"]["end to end (ingest_paths)"]["failed_files"] == 0
+    assert {"word", "short", "phrase", "filtered", "faceted"} <= set(
+        results["search"]["search"]["sqlite_300"]
+    )
+    assert all(run["requests"] > 0 for run in results["api"]["runs"].values())
+    assert "Search latency" in proc.stdout
