@@ -17,12 +17,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(
-    not (REPO.parent / "shared" / "corpus" / "laws.jsonl").is_file(),
-    reason="needs ../shared/corpus",
-)
-def test_run_all_small(tmp_path):
+@pytest.mark.corpus
+def test_run_all_small(tmp_path, corpus_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
+    env["GAZETTE_CORPUS_DIR"] = str(corpus_dir)
     out = tmp_path / "results.json"
     proc = subprocess.run(
         [
