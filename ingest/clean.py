@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.extract import Line, PageText
 
@@ -140,11 +140,14 @@ def clean_pages(pages: list[PageText]) -> Cleaned:
         for ln in p.lines:
             if id(ln) in furniture:
                 continue
-            text = drop_cjk_spaces(undouble(ln.text)).strip()
-            if not text:
+            if ln.table_row:  # tidy each cell; the TABs between cells stay
+                text = "\t".join(drop_cjk_spaces(undouble(c)).strip() for c in ln.text.split("\t"))
+            else:
+                text = drop_cjk_spaces(undouble(ln.text)).strip()
+            if not text.strip():
                 continue
-            kept.append(Line(text, ln.page, ln.x0, ln.x1, ln.top, ln.bottom, ln.size, ln.red))
-        out_pages.append(PageText(p.number, p.width, p.height, kept, p.image_count))
+            kept.append(replace(ln, text=text))
+        out_pages.append(replace(p, lines=kept))
     return Cleaned(out_pages, labels, headers)
 
 
@@ -228,6 +231,8 @@ def starts_paragraph(prev: Line, ln: Line, block: TextBlock | None) -> bool:
     """Whether ``ln`` begins a new paragraph after ``prev`` (see module docstring)."""
     if block is None or not prev.has_geometry or not ln.has_geometry:
         return True
+    if ln.table_row or prev.table_row:
+        return True  # a table row is a paragraph of its own
     size = block.size
     if abs((ln.size or size) - (prev.size or size)) > 1.0:
         return True

@@ -24,11 +24,13 @@ import hashlib
 import io
 import os
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gazette.analysis import fold_lookalikes
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
+from ingest.columns import Gutter, find_gutter, fits
+from ingest.lookalikes import fold
 
 __all__ = ["Line", "PageText", "Extraction", "extract", "read_pdf_bytes", "plain_text"]
 
@@ -50,6 +52,9 @@ class Line:
     bottom: float | None = None
     size: float | None = None
     red: bool = False
+    table_row: bool = False  # the cells of one table row, separated by TAB
+    column: int = 0  # 0 full width, 1 left / 2 right column of a two-column page
+
 
     @property
     def has_geometry(self) -> bool:
@@ -65,6 +70,11 @@ class PageText:
     height: float
     lines: list[Line] = field(default_factory=list)
     image_count: int = 0
+    #: where the text came from: "text" (pdfplumber), "pdfium", "ocr" or "none"
+    source: str = "text"
+    ocr_confidence: float | None = None
+    #: "ocr" (text read by OCR), "ocr_unavailable" (needed OCR, none ran)
+    flags: list[str] = field(default_factory=list)
 
     @property
     def char_count(self) -> int:
@@ -137,31 +147,123 @@ def _is_red(color) -> bool:
     return False
 
 
-def _page_lines(page, number: int) -> list[Line]:
-    """Positioned lines of one pdfplumber page, fake-bold duplicates removed."""
-    page = page.dedupe_chars(tolerance=1.5)
-    out: list[Line] = []
-    raw = page.extract_text_lines(return_chars=True, strip=True, x_tolerance=1.5, y_tolerance=3)
-    for item in raw:
-        chars = [c for c in item["chars"] if c.get("text", "").strip()]
-        if not chars:
+def _line_from(item: dict, number: int, gutter: Gutter | None = None, column: int = 0) -> Line | None:
+    """A :class:`Line` from one pdfplumber text line; column lines get block coordinates."""
+    chars = [c for c in item["chars"] if c.get("text", "").strip()]
+    if not chars:
+        return None
+    sizes = [round(float(c.get("size", 0.0)), 1) for c in chars]
+    reds = sum(1 for c in chars if _is_red(c.get("non_stroking_color")))
+    x0, x1 = float(item["x0"]), float(item["x1"])
+    if gutter is not None and column:
+        x0, x1 = gutter.to_block(x0, column), gutter.to_block(x1, column)
+    return Line(
+        text=fold(item["text"]),
+        page=number,
+        x0=x0,
+        x1=x1,
+        top=float(item["top"]),
+        bottom=float(item["bottom"]),
+        size=statistics.median(sizes) if sizes else None,
+        red=reds * 2 > len(chars),
+        column=column if gutter is not None else 0,
+    )
+
+
+def _text_lines(page) -> list[dict]:
+    return page.extract_text_lines(return_chars=True, strip=True, x_tolerance=1.5, y_tolerance=3)
+
+
+def _cell_text(cell: str | None) -> str:
+    """A table cell's text on one line: wrapped lines joined (with a space only between
+    two ASCII words), look-alikes folded."""
+    parts = [p.strip() for p in (cell or "").splitlines() if p.strip()]
+    out = ""
+    for part in parts:
+        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return fold(out)
+
+
+def _table_lines(page, number: int) -> tuple[list[Line], list[tuple[float, float, float, float]]]:
+    """Ruled tables of a page: one TAB-separated :class:`Line` per row, and their boxes."""
+    lines: list[Line] = []
+    boxes = []
+    try:
+        tables = page.find_tables()
+    except Exception:  # pragma: no cover - pdfplumber's table finder failed on odd geometry
+        return [], []
+    for table in tables:
+        rows = table.extract()
+        if not rows or len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
-        sizes = [round(float(c.get("size", 0.0)), 1) for c in chars]
-        reds = sum(1 for c in chars if _is_red(c.get("non_stroking_color")))
-        out.append(
-            Line(
-                text=fold_lookalikes(item["text"]),
-                page=number,
-                x0=float(item["x0"]),
-                x1=float(item["x1"]),
-                top=float(item["top"]),
-                bottom=float(item["bottom"]),
-                size=statistics.median(sizes) if sizes else None,
-                red=reds * 2 > len(chars),
-            )
-        )
-    out.sort(key=lambda ln: (round(ln.top or 0.0, 0), ln.x0 or 0.0))
-    return out
+        x0, top, x1, bottom = (float(v) for v in table.bbox)
+        boxes.append((x0, top, x1, bottom))
+        chars = page.within_bbox(table.bbox, strict=False).chars
+        size = statistics.median(float(c.get("size", 0.0)) for c in chars) if chars else None
+        for row, cells in zip(table.rows, rows):
+            text = "\t".join(_cell_text(c) for c in cells)
+            if not text.replace("\t", "").strip():
+                continue
+            rx0, rtop, rx1, rbottom = (float(v) for v in row.bbox)
+            lines.append(Line(text, number, rx0, rx1, rtop, rbottom, size, False, table_row=True))
+    return lines, boxes
+
+
+def _page_lines(page, number: int, hint: Gutter | None = None) -> tuple[list[Line], Gutter | None]:
+    """Positioned lines of one pdfplumber page in reading order.
+
+    Fake-bold duplicates are removed (``dedupe_chars``); ruled tables become one
+    TAB-separated line per row; a two-column page (:mod:`ingest.columns`) is read as
+    full-width rows and two-column bands, each band left column first. A page
+    without a gutter of its own uses ``hint`` (the file's) when its text fits those
+    columns (:func:`ingest.columns.fits`). Returns the lines and the gutter used.
+    """
+    page = page.dedupe_chars(tolerance=1.5)
+    tables, boxes = _table_lines(page, number)
+    text_page = page
+    for box in boxes:
+        text_page = text_page.outside_bbox(box, strict=False)
+    gutter = find_gutter(text_page.chars)
+    if gutter is None and hint is not None and fits(text_page.chars, hint):
+        gutter = hint
+    segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in tables]
+    if gutter is None:
+        for item in _text_lines(text_page):
+            ln = _line_from(item, number)
+            if ln is not None:
+                segments.append((ln.top or 0.0, [ln]))
+    else:
+        segments.extend(_column_segments(text_page, number, gutter))
+    segments.sort(key=lambda s: (round(s[0], 0), s[1][0].x0 or 0.0))
+    return [ln for _, lines in segments for ln in lines], gutter
+
+
+def _column_segments(page, number: int, gutter: Gutter) -> list[tuple[float, list[Line]]]:
+    """Full-width rows and two-column bands of a two-column page (see :mod:`ingest.columns`)."""
+    full: list[Line] = []
+    for item in _text_lines(page):
+        chars = [c for c in item["chars"] if c.get("text", "").strip()]
+        if any(gutter.crosses(float(c["x0"]), float(c["x1"])) for c in chars):
+            ln = _line_from(item, number)
+            if ln is not None:
+                full.append(ln)
+    segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in full]
+    cuts = [0.0] + [v for ln in full for v in (ln.top or 0.0, ln.bottom or 0.0)] + [float(page.bbox[3]) + 1]
+    for top, bottom in zip(cuts[::2], cuts[1::2]):
+        if bottom - top < 1:
+            continue
+        band: list[Line] = []
+        for column, (a, b) in ((1, (float(page.bbox[0]), gutter.middle)), (2, (gutter.middle, float(page.bbox[2])))):
+            region = page.within_bbox((a, top, b, bottom), strict=False)
+            for item in _text_lines(region):
+                ln = _line_from(item, number, gutter, column)
+                if ln is not None:
+                    band.append(ln)
+        if band:
+            segments.append((band[0].top or top, band))
+    return segments
 
 
 def _pdfium_lines(doc, index: int) -> list[Line]:
@@ -188,7 +290,7 @@ def _pdfium_lines(doc, index: int) -> list[Line]:
                 bottom = height - min(c[1][1] for c in chars)
                 lines.append(
                     Line(
-                        text=fold_lookalikes("".join(c[0] for c in cur).strip()),
+                        text=fold("".join(c[0] for c in cur).strip()),
                         page=index + 1,
                         x0=x0,
                         x1=x1,
@@ -211,12 +313,15 @@ def _pdfium_lines(doc, index: int) -> list[Line]:
         page.close()
 
 
-def extract(path: str | os.PathLike[str]) -> Extraction:
+def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
     """Open ``path`` and return its positioned lines (see the module docstring).
 
-    Raises an :class:`~gazette.errors.IngestError` subclass with a one-line reason
-    for anything that is not a readable PDF with a text layer. Pages without text
-    (scans) in an otherwise textual PDF are reported in ``warnings``.
+    Each page's text is judged (:func:`ingest.quality.judge`); a page whose font has
+    no usable ToUnicode map is read again with pypdfium2, and pages that still have no
+    real text — or only images — are OCR'd (:mod:`ingest.ocr`) unless ``ocr`` is false
+    or Tesseract is missing: those pages are flagged ``ocr_unavailable`` and listed in
+    ``warnings``. Raises an :class:`~gazette.errors.IngestError` subclass with a
+    one-line reason for anything that is not a readable PDF or yields no text at all.
     """
     name = Path(path).name
     data = read_pdf_bytes(path)
@@ -225,22 +330,104 @@ def extract(path: str | os.PathLike[str]) -> Extraction:
     page_count = len(doc)
     try:
         pages, warnings = _extract_pages(data, name, doc)
+        if not pages:
+            raise UnreadablePDF(f"{name}: the PDF has no pages")
+        _recover_pages(doc, pages, warnings, ocr=ocr)
     finally:
         doc.close()
+    return _finish(str(path), name, sha, page_count, pages, warnings)
 
-    if not pages:
-        raise UnreadablePDF(f"{name}: the PDF has no pages")
-    textless = [p.number for p in pages if p.char_count == 0]
+
+def _finish(path: str, name: str, sha: str, page_count: int, pages: list[PageText], warnings: list[str]) -> Extraction:
+    """The :class:`Extraction`, or :class:`NoTextLayer` when no page has text."""
+    textless = [p for p in pages if p.char_count == 0]
     if len(textless) == len(pages):
+        unavailable = [p for p in pages if "ocr_unavailable" in p.flags]
+        if unavailable:
+            why = next((w for w in warnings if "OCR unavailable" in w), "OCR unavailable")
+            raise NoTextLayer(f"{name}: no text layer — {len(pages)} page(s) need OCR, which is not available ({why})")
+        if any(p.source == "ocr" for p in pages):
+            kind = "hold only images" if any(p.image_count for p in pages) else "have no usable text"
+            raise NoTextLayer(f"{name}: no text layer — {len(pages)} page(s) {kind}, and OCR found no text")
         if any(p.image_count for p in pages):
-            raise NoTextLayer(
-                f"{name}: no text layer — {len(pages)} page(s) hold only images (a scan?); OCR is needed"
-            )
+            raise NoTextLayer(f"{name}: no text layer — {len(pages)} page(s) hold only images (a scan?); OCR is needed")
         raise NoTextLayer(f"{name}: no text on any of its {len(pages)} page(s)")
-    for n in textless:
-        kind = "only images" if pages[n - 1].image_count else "no text"
-        warnings.append(f"page {n}: {kind}, nothing extracted (OCR would be needed)")
-    return Extraction(path=str(path), sha256=sha, page_count=page_count, pages=pages, warnings=warnings)
+    for p in textless:
+        if "ocr_unavailable" not in p.flags and p.source != "ocr":
+            kind = "only images" if p.image_count else "no text"
+            warnings.append(f"page {p.number}: {kind}, nothing extracted")
+    return Extraction(path=path, sha256=sha, page_count=page_count, pages=pages, warnings=warnings)
+
+
+def _recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool) -> None:
+    """Second extractor, then OCR, for pages without usable text (see :func:`extract`)."""
+    from ingest.quality import judge
+
+    verdicts = {p.number: judge("".join(ln.text for ln in p.lines)) for p in pages}
+    bad_font = any(not v.ok for v in verdicts.values())
+    need_ocr: dict[int, str] = {}
+    for page in pages:
+        verdict = verdicts[page.number]
+        if not verdict.ok:
+            try:
+                retry = _pdfium_lines(doc, page.number - 1)
+            except Exception:  # pragma: no cover - the fallback itself failed
+                retry = []
+            second = judge("".join(ln.text for ln in retry))
+            if retry and second.ok and (second.score is None or second.score >= 0.75):
+                page.lines, page.source = retry, "pdfium"
+                warnings.append(f"page {page.number}: unusable text layer ({verdict.reason}); read with pypdfium2")
+                continue
+            need_ocr[page.number] = f"unusable text layer ({verdict.reason})"
+        elif page.char_count == 0 and page.image_count:
+            need_ocr[page.number] = "image-only page"
+        elif bad_font and verdict.score is not None and verdict.score < 0.75:
+            # same file as pages with a wrong ToUnicode map: a middling score is suspect too
+            need_ocr[page.number] = "doubtful text layer"
+    if not need_ocr:
+        return
+    from ingest.ocr import OcrUnavailable, available, ocr_page
+
+    reason = "disabled" if not ocr else available()
+    for page in pages:
+        why = need_ocr.get(page.number)
+        if why is None:
+            continue
+        if why.startswith(("unusable", "doubtful")):
+            page.lines = []  # wrong text is worse than none
+        if reason is None:
+            try:
+                pdf_page = doc[page.number - 1]
+                try:
+                    result = ocr_page(pdf_page, page.number)
+                finally:
+                    pdf_page.close()
+            except OcrUnavailable as exc:
+                reason = str(exc)
+            else:
+                page.lines, page.source, page.ocr_confidence = result.lines, "ocr", result.confidence
+                page.flags.append("ocr")
+                warnings.append(f"page {page.number}: {why}; text read by OCR (confidence {result.confidence:.2f})")
+                continue
+        page.flags.append("ocr_unavailable")
+        page.source = "none"
+        warnings.append(f"page {page.number}: {why}; OCR unavailable ({reason}), nothing extracted")
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or wraps, a :class:`MemoryError` (pdfplumber re-raises
+    pdfminer's errors as ``PdfminerException(original)``)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        if isinstance(e, MemoryError):
+            return True
+        seen.add(id(e))
+        todo.extend([e.__cause__, e.__context__, *e.args])
+    return False
 
 
 def _extract_pages(data: bytes, name: str, doc) -> tuple[list[PageText], list[str]]:
@@ -248,32 +435,45 @@ def _extract_pages(data: bytes, name: str, doc) -> tuple[list[PageText], list[st
 
     pages: list[PageText] = []
     warnings: list[str] = []
+    gutters: dict[int, Gutter] = {}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for i, page in enumerate(pdf.pages, start=1):
                 try:
-                    lines = _page_lines(page, i)
+                    lines, gutter = _page_lines(page, i)
                     images = len(page.images)
                 except Exception as exc:
+                    if _out_of_memory(exc):
+                        # A page that exhausts the worker's memory limit (e.g. a zip-bomb
+                        # content stream) must reject the file, not silently drop the page.
+                        raise MemoryError(f"page {i}") from exc
                     warnings.append(f"page {i}: text could not be extracted ({type(exc).__name__})")
-                    lines, images = [], 0
+                    lines, images, gutter = [], 0, None
+                if gutter is not None:
+                    gutters[i] = gutter
                 pages.append(PageText(i, float(page.width), float(page.height), lines, images))
+            # pages too short to show their columns follow the file's most common gutter
+            if gutters:
+                common = Counter((round(g.x0), round(g.x1)) for g in gutters.values()).most_common(1)[0][0]
+                hint = next(g for g in gutters.values() if (round(g.x0), round(g.x1)) == common)
+                for pt in pages:
+                    if pt.number in gutters or not pt.lines:
+                        continue
+                    try:
+                        lines, gutter = _page_lines(pdf.pages[pt.number - 1], pt.number, hint)
+                    except Exception:  # pragma: no cover - the first pass read this page
+                        continue
+                    if gutter is not None:
+                        pt.lines = lines
+    except MemoryError:
+        raise
     except Exception as exc:
+        if _out_of_memory(exc):
+            raise MemoryError(str(exc)) from exc
         cause = exc.__cause__ or exc
         if "password" in type(cause).__name__.lower() or "password" in str(cause).lower():
             raise EncryptedPDF(f"{name}: the PDF is password protected; ingest a decrypted copy") from exc
         raise UnreadablePDF(f"{name}: the PDF cannot be parsed ({type(cause).__name__}: {cause})") from exc
-    for page in pages:
-        if any("(cid:" in ln.text for ln in page.lines):
-            try:
-                retry = _pdfium_lines(doc, page.number - 1)
-            except Exception:  # pragma: no cover - the fallback itself failed
-                retry = []
-            if retry and not any("(cid:" in ln.text for ln in retry):
-                page.lines = retry
-                warnings.append(f"page {page.number}: font without a ToUnicode map; text read with pypdfium2")
-            else:
-                warnings.append(f"page {page.number}: text contains unmapped (cid:N) codes")
     return pages, warnings
 
 
@@ -290,7 +490,7 @@ def plain_text(path: str | os.PathLike[str]) -> list[str]:
         for i in range(len(doc)):
             page = doc[i]
             tp = page.get_textpage()
-            out.append(fold_lookalikes(tp.get_text_range()))
+            out.append(fold(tp.get_text_range()))
             tp.close()
             page.close()
         return out

@@ -184,9 +184,14 @@ def _is_title_size(ln: Line, block: TextBlock | None) -> bool:
 
 
 def _is_right_aligned(ln: Line, block: TextBlock | None) -> bool:
+    """Right of centre, or — a date set wider than its signature, as in narrow columns
+    mapped to the block — reaching the right edge from well right of the indent."""
     if block is None or not ln.has_geometry:
         return False
-    return (ln.x0 or 0) > block.center - block.size and (ln.x1 or 0) > block.center + block.size
+    x0, x1, size = ln.x0 or 0, ln.x1 or 0, block.size
+    if x0 > block.center - size and x1 > block.center + size:
+        return True
+    return x0 > block.center - 3 * size and x0 > block.left + 4 * size and x1 > block.right - 2 * size
 
 
 def _under_signature(sig: Line | None, date: Line, block: TextBlock | None) -> bool:
@@ -207,11 +212,11 @@ def _short_plain(text: str) -> bool:
 
 def _attachment_starts(lines: list[Line], date_index: int | None, block: TextBlock | None) -> list[int]:
     """Indexes where attachments begin: a label line (附件 / 附件1 alone on a line) at
-    the top of a page or after the 成文日期, or — for unlabelled attachments — a
-    title-size line opening a page after the 成文日期."""
+    the top of a page (or of a column) or after the 成文日期, or — for unlabelled
+    attachments — a title-size line opening a page or column after the 成文日期."""
     starts = []
     for i, ln in enumerate(lines):
-        first_on_page = i > 0 and lines[i - 1].page != ln.page
+        first_on_page = i > 0 and (lines[i - 1].page != ln.page or lines[i - 1].column != ln.column)
         after_date = date_index is not None and i > date_index
         if _ATTACHMENT_LABEL.match(_compact(ln.text)):
             if (ln.has_geometry and first_on_page) or after_date:

@@ -7,8 +7,10 @@ store's job (one transaction per file, keyed by ``sha256``).
 
 Stages and what each reads → writes:
 
-1. :func:`ingest.extract.extract` — file → positioned lines per page (errors translated
-   to :class:`~gazette.errors.IngestError`).
+1. :func:`read_source` — file → positioned lines per page: PDF
+   (:func:`ingest.extract.extract`, with pypdfium2 and OCR fallbacks for pages without
+   usable text) or OFD (:func:`ingest.ofd.extract_ofd`), chosen by magic bytes; errors
+   translated to :class:`~gazette.errors.IngestError`.
 2. :func:`ingest.clean.clean_pages` — pages → body lines without running headers and
    page numbers, plus the printed page number of each page.
 3. segment — :func:`ingest.issue.detect_issue` / :func:`ingest.issue.split_issue` for a
@@ -32,12 +34,12 @@ from gazette.ids import document_id, issue_id
 from gazette.model import Document, GazetteIssue, TocEntry
 from gazette.validity import parse_validity
 from ingest.clean import clean_pages
-from ingest.extract import extract
+from ingest.extract import Extraction, extract
 from ingest.gb9704 import ParsedDocument, looks_normative, parse_document
 from ingest.issue import detect_issue, split_issue
 from ingest.repeal import RepealTarget, find_repeals
 
-__all__ = ["ParsedSource", "parse_file", "build_document"]
+__all__ = ["ParsedSource", "parse_file", "build_document", "read_source", "ocr_flags"]
 
 
 @dataclass
@@ -133,13 +135,13 @@ def build_document(
 
 
 def parse_file(path: str | os.PathLike[str], *, today: dt.date | None = None) -> ParsedSource:
-    """Parse one PDF file into documents (and its issue, for a gazette).
+    """Parse one PDF or OFD file into documents (and its issue, for a gazette).
 
     Raises :class:`~gazette.errors.IngestError` subclasses for files that cannot be
     ingested at all; anything odd but survivable goes to ``warnings``.
     """
     path = str(path)
-    extraction = extract(path)
+    extraction = read_source(path)
     cleaned = clean_pages(extraction.pages)
     source = ParsedSource(
         path=path,
@@ -173,18 +175,50 @@ def parse_file(path: str | os.PathLike[str], *, today: dt.date | None = None) ->
                 parsed.title = art.toc.title
             section = art.toc.section if art.toc else None
             doc = build_document(parsed, sha256=extraction.sha256, source_file=name, issue=gi, section=section, today=today)
+            doc.flags.extend(ocr_flags(extraction, art.pages))
             source.documents.append(doc)
             gi.toc.append(TocEntry(title=doc.title, section=section, page=art.toc.page if art.toc else None, document_id=doc.id))
         if not layout.articles:
             source.warnings.append(f"{name}: gazette issue {gi.id} has no articles that could be split")
     else:
         parsed = parse_document(cleaned.lines)
-        source.documents.append(build_document(parsed, sha256=extraction.sha256, source_file=name, today=today))
+        doc = build_document(parsed, sha256=extraction.sha256, source_file=name, today=today)
+        doc.flags.extend(ocr_flags(extraction, (1, extraction.page_count)))
+        source.documents.append(doc)
     for doc in source.documents:
         targets = [t for t in find_repeals(doc.text) if not _is_self(t, doc)]
         if targets:
             source.repeals[doc.id] = targets
     return source
+
+
+def read_source(path: str | os.PathLike[str]) -> Extraction:
+    """Stage 1 for any supported format, chosen by the file's first bytes: an OFD
+    package (a zip holding ``OFD.xml``) goes to :func:`ingest.ofd.extract_ofd`,
+    anything else to the PDF extractor (which rejects what is not a PDF)."""
+    from ingest.ofd import extract_ofd, is_ofd
+
+    if is_ofd(path):
+        return extract_ofd(path)
+    return extract(path)
+
+
+def ocr_flags(extraction: Extraction, pages: tuple[int, int] | None) -> list[str]:
+    """Review flags for a document on PDF ``pages`` (first, last): ``ocr`` and
+    ``ocr_confidence:0.93`` (mean over its OCR'd pages) when some of its text was read by
+    OCR; ``ocr_unavailable`` when some of its pages needed OCR that could not run."""
+    if pages is None:
+        return []
+    first, last = pages
+    mine = [p for p in extraction.pages if first <= p.number <= last]
+    flags: list[str] = []
+    ocr = [p for p in mine if p.source == "ocr"]
+    if ocr:
+        confidence = sum(p.ocr_confidence or 0.0 for p in ocr) / len(ocr)
+        flags += ["ocr", f"ocr_confidence:{confidence:.2f}"]
+    if any("ocr_unavailable" in p.flags for p in mine):
+        flags.append("ocr_unavailable")
+    return flags
 
 
 def _attachment_note_paragraphs(notes: list[str]) -> list[str]:

@@ -1,0 +1,174 @@
+"""Two-column pages: find the gutter from the characters' x-positions, read column by column.
+
+Reads: the characters of one page (pdfplumber char dicts: ``x0``, ``x1``, ``top``,
+``text``), tables already taken out.
+Writes: a :class:`Gutter` (or ``None`` for a single-column page) that
+:func:`ingest.extract` uses to cut the page into horizontal *segments* — full-width rows
+(a 版头, a title set across both columns, a 版记, page furniture) and two-column *bands*
+between them, read left column first, then right.
+
+How the gutter is found: characters are grouped into rows (by ``top``); for every x in
+the middle 30–70 % of the text's extent we count the rows that have a character over
+that x. A gutter is the widest run of x (≥ :data:`MIN_GUTTER` pt) that at most
+:data:`MAX_COVER` of the rows cross, and only if at least :data:`MIN_EDGE_ROWS` rows end
+flush at its left edge and as many start flush at its right edge (the justified lines of
+two real columns) — or twice as many end flush at its left edge (a short right column). Single-column pages fail that test: their justified lines cross the
+middle, and pages of short lines (a signature block) have no flush column edges.
+
+Column lines are given *block coordinates*: each column's x-range is mapped linearly
+onto the page's full text width (:meth:`Gutter.to_block`), so the paragraph builder of
+:mod:`ingest.clean` sees the indents, right alignment and centring it expects from a
+single text block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["Gutter", "find_gutter", "fits", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
+
+#: Narrowest gutter (pt).
+MIN_GUTTER = 6.0
+#: Largest share of rows that may cross the gutter (full-width rows).
+MAX_COVER = 0.3
+#: Rows that must end flush left of the gutter, and start flush right of it.
+MIN_EDGE_ROWS = 3
+_EDGE = 4.0  # pt: how close to the gutter a row must end / start to count as flush
+
+
+@dataclass(frozen=True)
+class Gutter:
+    """The white band between two columns and the columns' extents (page points)."""
+
+    x0: float  # left edge of the gutter = right edge of the left column
+    x1: float  # right edge of the gutter = left edge of the right column
+    left: float  # left edge of the left column
+    right: float  # right edge of the right column
+
+    @property
+    def middle(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def crosses(self, x0: float, x1: float) -> bool:
+        """Whether a box from ``x0`` to ``x1`` reaches into the central third of the gutter
+        (column text may overhang its edge a little — punctuation — but never that far)."""
+        band = (self.x1 - self.x0) / 6
+        return x1 > self.middle - band and x0 < self.middle + band
+
+    def to_block(self, x: float, column: int) -> float:
+        """``x`` in column 1 (left) or 2 (right) mapped onto the full text width."""
+        a, b = (self.left, self.x0) if column == 1 else (self.x1, self.right)
+        if b - a <= 0:
+            return x
+        return self.left + (x - a) * (self.right - self.left) / (b - a)
+
+
+def char_rows(chars: Iterable[Mapping], tolerance: float = 3.0) -> list[list[Mapping]]:
+    """Characters grouped into rows by their ``top`` (within ``tolerance`` pt)."""
+    rows: list[list[Mapping]] = []
+    tops: list[float] = []
+    for c in sorted(chars, key=lambda c: float(c["top"])):
+        top = float(c["top"])
+        if rows and top - tops[-1] <= tolerance:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+            tops.append(top)
+    return rows
+
+
+def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
+    """The gutter of a two-column page, else ``None`` (see the module docstring)."""
+    chars = [c for c in chars if str(c.get("text", "")).strip()]
+    if len(chars) < 40:
+        return None
+    rows = char_rows(chars)
+    if len(rows) < 2 * MIN_EDGE_ROWS:
+        return None
+    left = min(float(c["x0"]) for c in chars)
+    right = max(float(c["x1"]) for c in chars)
+    span = right - left
+    lo, hi = int(left + span * 0.3), int(left + span * 0.7) + 1
+    cover = [0] * (hi - lo)
+    for row in rows:
+        hit = bytearray(hi - lo)
+        for c in row:
+            a = max(lo, int(float(c["x0"]) - 0.5))
+            b = min(hi, int(float(c["x1"]) + 0.5) + 1)
+            for x in range(a, b):
+                hit[x - lo] = 1
+        for i, h in enumerate(hit):
+            cover[i] += h
+    limit = MAX_COVER * len(rows)
+    best: tuple[int, int] | None = None
+    start = None
+    for i, n in enumerate([*cover, len(rows) + 1]):
+        if n <= limit:
+            if start is None:
+                start = i
+        elif start is not None:
+            if best is None or i - start > best[1] - best[0]:
+                best = (start, i)
+            start = None
+    if best is None or best[1] - best[0] < MIN_GUTTER:
+        return None
+    # the gutter proper is where the fewest rows cross (a short last column also leaves
+    # little cover, but more than the gutter)
+    floor = min(cover[best[0] : best[1]])
+    slack = max(1.0, 0.05 * len(rows))
+    runs = []
+    start = None
+    for i in range(best[0], best[1] + 1):
+        if i < best[1] and cover[i] <= floor + slack:
+            start = i if start is None else start
+        elif start is not None:
+            runs.append((start, i))
+            start = None
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    if b - a < MIN_GUTTER:
+        return None
+    # left column ends where the cover first drops; right column starts after the floor run
+    g0, g1 = lo + best[0], lo + b
+    # flush edges: rows whose left part ends at g0 / right part starts at g1
+    ends = starts = 0
+    for row in rows:
+        left_part = [float(c["x1"]) for c in row if float(c["x1"]) <= g0 + 1]
+        right_part = [float(c["x0"]) for c in row if float(c["x0"]) >= g1 - 1]
+        if left_part and max(left_part) >= g0 - _EDGE:
+            ends += 1
+        if right_part and min(right_part) <= g1 + _EDGE:
+            starts += 1
+    # a right column may be short (a signature block): a long flush left column suffices
+    if ends < MIN_EDGE_ROWS or (starts < MIN_EDGE_ROWS and ends < 2 * MIN_EDGE_ROWS):
+        return None
+    x0 = max((float(c["x1"]) for c in chars if float(c["x1"]) <= g0 + 1), default=float(g0))
+    x1 = min((float(c["x0"]) for c in chars if float(c["x0"]) >= g1 - 1), default=float(g1))
+    return Gutter(x0=x0, x1=x1, left=left, right=right)
+
+
+def fits(chars: Iterable[Mapping], gutter: Gutter) -> bool:
+    """Whether a page without a gutter of its own follows the columns found elsewhere in
+    the file (a page too short to show them itself: a last page holding a few lines, a
+    signature block): some rows do not cross ``gutter``, and of those either one has
+    text on both sides of it, or two end flush at its left edge, or all lie left of it.
+    A single-column page fails: its justified lines cross, and its short lines do not
+    reach both sides."""
+    chars = [c for c in chars if str(c.get("text", "")).strip()]
+    rows = char_rows(chars)
+    crossing = flush = two_sided = 0
+    all_left = True
+    for row in rows:
+        if any(gutter.crosses(float(c["x0"]), float(c["x1"])) for c in row):
+            crossing += 1
+            continue
+        left_part = [float(c["x1"]) for c in row if float(c["x1"]) <= gutter.middle]
+        right_part = [float(c["x0"]) for c in row if float(c["x0"]) >= gutter.middle]
+        if left_part and abs(max(left_part) - gutter.x0) <= _EDGE:
+            flush += 1
+        if left_part and right_part:
+            two_sided += 1
+        all_left = all_left and not right_part
+    if crossing == len(rows):
+        return False
+    return two_sided >= 1 or flush >= 2 or all_left
