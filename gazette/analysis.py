@@ -35,6 +35,18 @@ _extra_dicts: list[Path] = []
 jieba.setLogLevel(logging.WARNING)
 
 
+def _supplement_table() -> dict[int, str]:
+    """CJK radicals supplement look-alikes NFKC leaves alone (data/radicals_supplement.tsv)."""
+    table: dict[int, str] = {}
+    text = resources.files("gazette.data").joinpath("radicals_supplement.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        src, dst = line.split("\t")[:2]
+        table[int(src[2:], 16)] = chr(int(dst[2:], 16))
+    return table
+
+
 def _build_table() -> dict[int, str]:
     table: dict[int, str] = {}
     for cp in range(0xFF01, 0xFF5F):  # full-width ASCII
@@ -47,6 +59,7 @@ def _build_table() -> dict[int, str]:
         mapped = unicodedata.normalize("NFKC", ch)
         if len(mapped) == 1 and mapped != ch:
             table[cp] = mapped
+    table.update(_supplement_table())
     return table
 
 
@@ -70,6 +83,11 @@ def normalize(text: str) -> str:
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_RE = re.compile(rf"[{_HAN}]|[a-z0-9]+(?:\.[0-9]+)*")
 _HAN_RE = re.compile(rf"[{_HAN}]")
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """The shared jieba tokenizer, with the project's user dictionaries loaded."""
+    return _get_tokenizer()
 
 
 def add_user_dictionary(path: Path) -> None:

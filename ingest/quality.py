@@ -41,9 +41,9 @@ class TextQuality:
 
 @functools.cache
 def _tokenizer():
-    from gazette.analysis import _get_tokenizer  # the shared jieba instance with the project dictionary
+    from gazette.analysis import tokenizer  # the shared jieba instance with the project dictionary
 
-    return _get_tokenizer()
+    return tokenizer()
 
 
 def language_score(text: str) -> float | None:
