@@ -126,6 +126,8 @@ def ingest_paths(
     # Parsing finishes in any order; saving follows the input order, so the archive
     # (and its exports) come out the same however the workers were scheduled.
     order = {path: i for i, (path, _) in enumerate(todo)}
+    if todo:
+        _warm_up()
     done: dict[int, tuple[Path, object, BaseException | None]] = {}
     next_to_save = 0
     for path, parsed, error in run_isolated(

@@ -41,7 +41,27 @@ class _Running:
     started: float
 
 
-def _child(fn: Callable[[Any], Any], item: Any, conn: Connection, memory_mb: int | None) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this child when the parent dies.
+
+    The wall-clock limit is enforced by the parent: a worker orphaned by a killed
+    batch (SIGKILL, OOM killer) would otherwise run on, possibly forever on a file
+    that hangs the parser. Elsewhere this is a no-op.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _child(fn: Callable[[Any], Any], item: Any, conn: Connection, memory_mb: int | None, parent: int) -> None:
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
@@ -81,7 +101,7 @@ def run_isolated(
         while pending and len(running) < max(1, workers):
             item = pending.pop()
             parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(fn, item, child, memory_mb), daemon=True)
+            proc = ctx.Process(target=_child, args=(fn, item, child, memory_mb, os.getpid()), daemon=True)
             proc.start()
             child.close()
             running.append(_Running(item, proc, parent, time.monotonic()))
