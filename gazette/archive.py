@@ -99,7 +99,18 @@ class Archive:
         """Store and index one parsed source file atomically (see module docstring)."""
         if self.store.has_file(sha256):
             return SaveOutcome("unchanged")
-        stored = self.store.store_file(path, sha256, suffix=path.suffix.lower() or ".pdf")
+        suffix = path.suffix.lower() or ".pdf"
+        copied_now = not self.store.stored_path(sha256, suffix).exists()
+        stored = self.store.store_file(path, sha256, suffix=suffix)
+        try:
+            outcome = self._save(path, sha256, kind, page_count, documents, issue, repeals, stored)
+        except BaseException:
+            if copied_now:  # no record points at the copy: do not leave it behind
+                stored.unlink(missing_ok=True)
+            raise
+        return outcome
+
+    def _save(self, path, sha256, kind, page_count, documents, issue, repeals, stored) -> SaveOutcome:
         touched: dict[str, Document] = {}
         resolved = 0
         with self.store.transaction() as conn:
@@ -281,6 +292,12 @@ class Archive:
         if row[0] != "ok":
             problems.append(f"SQLite integrity check: {row[0]}")
         return problems
+
+    def orphan_files(self) -> list[Path]:
+        """Stored copies that no record points at (left by a crash between copying a
+        file and committing its records; harmless — the next ingest reuses them)."""
+        recorded = {self.store.home / f["stored_path"] for f in self.store.files() if f["stored_path"]}
+        return sorted(p for p in self.store.files_dir.rglob("*") if p.is_file() and p not in recorded)
 
     def ensure_consistent(self) -> None:
         problems = self.check()

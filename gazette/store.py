@@ -194,9 +194,13 @@ class Store:
     def has_file(self, sha256: str) -> bool:
         return self.conn.execute("SELECT 1 FROM files WHERE sha256=?", (sha256,)).fetchone() is not None
 
+    def stored_path(self, sha256: str, suffix: str = ".pdf") -> Path:
+        """Where the store keeps (or would keep) the file with this hash."""
+        return self.files_dir / sha256[:2] / f"{sha256}{suffix}"
+
     def store_file(self, source: Path, sha256: str, suffix: str = ".pdf") -> Path:
         """Copy a source file into the content-addressed store (atomic rename)."""
-        target = self.files_dir / sha256[:2] / f"{sha256}{suffix}"
+        target = self.stored_path(sha256, suffix)
         if target.exists():
             return target
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazette.archive import Archive
@@ -28,6 +28,7 @@ class FileOutcome:
     status: str  # ingested | unchanged | failed
     reason: str = ""
     documents: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
@@ -121,7 +122,9 @@ def ingest_paths(
         except Exception as exc:  # noqa: BLE001 - reported per file, batch goes on
             finish(FileOutcome(path, "failed", _reason(exc)))
             return
-        finish(FileOutcome(path, result.status, documents=len(result.documents)))
+        finish(
+            FileOutcome(path, result.status, documents=len(result.documents), warnings=list(parsed.warnings or []))
+        )
 
     # Parsing finishes in any order; saving follows the input order, so the archive
     # (and its exports) come out the same however the workers were scheduled.

@@ -132,7 +132,13 @@ def ingest(
                 {
                     **counts,
                     "files": [
-                        {"path": str(o.path), "status": o.status, "reason": o.reason, "documents": o.documents}
+                        {
+                            "path": str(o.path),
+                            "status": o.status,
+                            "reason": o.reason,
+                            "documents": o.documents,
+                            "warnings": o.warnings,
+                        }
                         for o in outcomes
                     ],
                 },
@@ -143,6 +149,8 @@ def ingest(
         for o in outcomes:
             if o.status == "failed":
                 console.print(f"[red]failed[/red]  {o.path}: {o.reason}", highlight=False)
+            for w in o.warnings:
+                console.print(f"[yellow]warning[/yellow] {o.path}: {w}", highlight=False)
         docs = sum(o.documents for o in outcomes)
         console.print(
             f"ingested {counts['ingested']} ({docs} documents), unchanged {counts['unchanged']},"
@@ -314,11 +322,20 @@ def reindex() -> None:
 
 @app.command()
 @handle_errors
-def check() -> None:
+def check(
+    repair: Annotated[bool, typer.Option("--repair", help="Delete stored copies no record points at.")] = False,
+) -> None:
     """Check records, search index and stored files against each other."""
     with _archive() as archive:
         problems = archive.check()
         n = archive.store.count_documents()
+        orphans = archive.orphan_files()
+        for path in orphans:
+            if repair:
+                path.unlink(missing_ok=True)
+        if orphans:
+            verb = "removed" if repair else "found (harmless; --repair removes them)"
+            console.print(f"{len(orphans)} unrecorded stored file(s) {verb}", highlight=False)
     for p in problems:
         console.print(f"[red]problem[/red] {p}", highlight=False)
     if problems:
