@@ -41,7 +41,7 @@ from search_api.schemas import (
     StatusChange,
     StatusNow,
     UnresolvedRepeal,
-    file_url,
+    detail_fields,
 )
 
 #: The event kind each requested status is recorded as.
@@ -192,21 +192,8 @@ def admin_view(archive: Archive, doc: Document, as_of: dt.date | None = None) ->
     day = as_of or dt.date.today()
     view = status_at(doc, day)
     original = archive.store.original_text(doc.id)
-    summary = DocumentSummary.from_document(doc).model_dump()
     return AdminDocument(
-        **summary,
-        registration_number=doc.registration_number,
-        signer=doc.signer,
-        addressee=doc.addressee,
-        cc=doc.cc,
-        printed_by=doc.printed_by,
-        note=doc.note,
-        validity_sentence=doc.validity_sentence,
-        section=doc.section,
-        pages=doc.pages,
-        pdf_url=file_url(doc.sha256) if doc.sha256 else None,
-        paragraphs=doc.paragraphs,
-        attachments=doc.attachments,
+        **detail_fields(doc),
         status_now=StatusNow.from_view(view, day, True),
         events=[AdminEventOut.from_event(ev) for ev in doc.events],
         relations=RelationsOut.from_relations(relations_of(archive, doc, include_private=True)),

@@ -40,6 +40,25 @@ def file_url(sha256: str) -> str:
     return f"{API_PREFIX}/files/{sha256}.pdf"
 
 
+def detail_fields(doc: Document) -> dict:
+    """Fields shared by every full view of a document (public and legal-office)."""
+    return {
+        **DocumentSummary.from_document(doc).model_dump(),
+        "registration_number": doc.registration_number,
+        "signer": doc.signer,
+        "addressee": doc.addressee,
+        "cc": doc.cc,
+        "printed_by": doc.printed_by,
+        "note": doc.note,
+        "validity_sentence": doc.validity_sentence,
+        "section": doc.section,
+        "pages": doc.pages,
+        "pdf_url": file_url(doc.sha256) if doc.sha256 else None,
+        "paragraphs": doc.paragraphs,
+        "attachments": doc.attachments,
+    }
+
+
 class DocumentSummary(BaseModel):
     """A document in a list: enough to show it and its status without another call."""
 

@@ -26,7 +26,7 @@ from search_api.schemas import (
     NumberLookup,
     RelationsOut,
     StatusNow,
-    file_url,
+    detail_fields,
 )
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -90,21 +90,8 @@ def get_document(
     (repeals, repealed_by, cites, cited_by). A non-public document is a 404."""
     view = services.document_view(archive, doc_id, as_of)
     doc = view.doc
-    summary = DocumentSummary.from_document(doc).model_dump()
     return DocumentDetail(
-        **summary,
-        registration_number=doc.registration_number,
-        signer=doc.signer,
-        addressee=doc.addressee,
-        cc=doc.cc,
-        printed_by=doc.printed_by,
-        note=doc.note,
-        validity_sentence=doc.validity_sentence,
-        section=doc.section,
-        pages=doc.pages,
-        pdf_url=file_url(doc.sha256) if doc.sha256 else None,
-        paragraphs=doc.paragraphs,
-        attachments=doc.attachments,
+        **detail_fields(doc),
         status_now=StatusNow.from_view(view.status, view.as_of, view.basis_id is not None),
         events=[EventOut.from_event(ev, ev.basis_document_id in view.public_ids) for ev in doc.events],
         relations=RelationsOut.from_relations(view.relations),
