@@ -9,14 +9,23 @@ from :mod:`gazette.analysis`:
   bigrams is an exact-substring match (ignoring punctuation and spaces), with posting
   lists far shorter than single characters'. A 1-character query is a prefix query on
   the bigrams, served by a 3-byte prefix index (one UTF-8 Han character);
-* ``title_words`` / ``body_words`` — jieba search-mode words, which only add to the
-  BM25 rank. Each row also carries a sentinel word so that "any of these words" can
-  be OR-ed in cheaply without narrowing the match.
+* ``title_words`` / ``body_words`` — jieba search-mode words (each row also carries a
+  sentinel word). They are indexed but no longer queried: OR-ing them into the match
+  for ranking tripled the cost of every search; the rank is BM25 over the gram
+  phrases, title weighted above body.
 
 User text is reduced to analyser tokens (letters, digits, Han characters) before it is
 quoted into an FTS5 expression, so no input can reach FTS5 as syntax. Filters, the
 ``as_of`` status and facets are evaluated in SQL on the ``documents`` table; snippets
 are cut from the original text by :func:`gazette.analysis.snippets`.
+
+Speed: an unfaceted search counts its matches with the unranked expression and ranks
+with ``ORDER BY bm25 LIMIT`` (SQLite keeps only the top of the sort); a faceted one
+evaluates the unranked match once into a temporary table for the count and facets.
+Results are kept in a small per-process LRU cache keyed by the query and a *search
+generation* (a ``meta`` row that every index/delete/clear bumps in its own write
+transaction and every search reads, so a write in any process invalidates the cache
+of every process).
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import json
 import re
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -129,15 +139,33 @@ def _word(w: str) -> str:
 
 
 def _match_expression(terms: list[analysis.QueryTerm], *, ranked: bool = True) -> str:
+    """The FTS5 expression of the required phrases (``ranked`` is accepted for
+    compatibility: the rank is BM25 over these phrases, no extra clause is needed)."""
     required = [f"{{title_grams body_grams}} : {_query_phrase(t.chars)}" for t in terms]
-    expr = " AND ".join(f"({r})" for r in required)
-    if not ranked:
-        return expr
-    words = [w for t in terms for w in t.words if analysis.chars(w)]
-    if words:
-        alternatives = " OR ".join(_word(w) for w in dict.fromkeys(words))
-        expr += f" AND ({{title_words body_words}} : ({alternatives} OR {_SENTINEL}))"
-    return expr
+    return " AND ".join(f"({r})" for r in required)
+
+
+def _bump_generation(conn: sqlite3.Connection) -> None:
+    """Give the index a new search generation (inside the caller's write transaction).
+
+    A random token rather than a counter: a rolled-back write restores the old token,
+    and no later write can reuse the one it had set.
+    """
+    conn.execute(
+        "INSERT OR REPLACE INTO meta(key, value) VALUES ('search_generation', lower(hex(randomblob(8))))"
+    )
+
+
+def _cache_key(query: SearchQuery, generation: str) -> tuple:
+    """Cache key: every field that decides the result, ``q`` with runs of white space
+    collapsed, ``as_of`` resolved (so "today" changes with the date)."""
+    fields = query.model_dump(exclude={"q", "as_of"})
+    return (
+        generation,
+        " ".join(query.q.split()),
+        query.effective_as_of.isoformat(),
+        tuple(sorted((k, str(v)) for k, v in fields.items())),
+    )
 
 
 class IndexRow(NamedTuple):
@@ -203,9 +231,16 @@ class SQLiteBackend:
     #: Bumped whenever the index layout changes; an older index is rebuilt on open.
     FTS_VERSION = "4"
 
+    #: Results kept per process (0 disables the cache).
+    CACHE_SIZE = 512
+
     def __init__(self, store: Store) -> None:
         self.store = store
         self._tuned = threading.local()
+        self._cache: OrderedDict | None = OrderedDict() if self.CACHE_SIZE else None
+        self._cache_lock = threading.Lock()
+        self.cache_hits = 0
+        self.cache_misses = 0
         row = store.conn.execute(
             "SELECT value FROM meta WHERE key='fts_version'"
         ).fetchone()
@@ -272,6 +307,7 @@ class SQLiteBackend:
                 )
                 pending.clear()
 
+            _bump_generation(conn)
             for row in rows:
                 pending.append(row)
                 n += 1
@@ -283,6 +319,7 @@ class SQLiteBackend:
 
     def delete(self, ids: Iterable[str]) -> None:
         with self.store.transaction() as conn:
+            _bump_generation(conn)
             for doc_id in ids:
                 found = conn.execute(
                     "SELECT rowid FROM docs_meta WHERE id=?", (doc_id,)
@@ -293,12 +330,14 @@ class SQLiteBackend:
 
     def reindex(self, docs: Iterable[Document]) -> int:
         with self.store.transaction() as conn:
+            _bump_generation(conn)
             conn.execute("DELETE FROM docs_fts")
             conn.execute("DELETE FROM docs_meta")
             return self.index(docs)
 
     def clear(self) -> None:
         with self.store.transaction() as conn:
+            _bump_generation(conn)
             conn.execute("DELETE FROM docs_fts")
             conn.execute("DELETE FROM docs_meta")
 
@@ -314,7 +353,27 @@ class SQLiteBackend:
     # -- searching -----------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
         try:
-            return self._search(query)
+            if self._cache is None or self.store.conn.in_transaction:
+                return self._search(query)
+            conn = self._conn()
+            row = conn.execute(
+                "SELECT value FROM meta WHERE key='search_generation'"
+            ).fetchone()
+            key = _cache_key(query, row[0] if row else "0")
+            with self._cache_lock:
+                cached = self._cache.get(key)
+                if cached is not None:
+                    self._cache.move_to_end(key)
+                    self.cache_hits += 1
+            if cached is not None:
+                return cached.model_copy(deep=True)
+            result = self._search(query)
+            with self._cache_lock:
+                self.cache_misses += 1
+                self._cache[key] = result.model_copy(deep=True)
+                while len(self._cache) > self.CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            return result
         except sqlite3.OperationalError as exc:
             if "fts5" in str(exc).lower() or "syntax" in str(exc).lower():
                 raise QueryError(f"invalid search query: {exc}") from exc
@@ -355,18 +414,9 @@ class SQLiteBackend:
         terms = analysis.query_terms(query.q)
         where, params = self._where(query)
         if terms:
-            if query.sort == "date":
-                # No ranking needed: the required phrases alone decide the match, and
-                # skipping bm25 (and the rank-only word clause) saves most of the work.
-                params["match"] = _match_expression(terms, ranked=False)
-                source = "SELECT rowid, 0.0 AS score FROM docs_fts WHERE docs_fts MATCH :match"
-            else:
-                params["match"] = _match_expression(terms)
-                source = "SELECT rowid, bm25(docs_fts, {}) AS score FROM docs_fts WHERE docs_fts MATCH :match".format(
-                    ", ".join(str(w) for w in _WEIGHTS)
-                )
-            base = f"FROM ({source}) m JOIN docs_meta d ON d.rowid = m.rowid"
-            score = "-m.score"
+            params["match"] = _match_expression(terms)
+            base = "FROM docs_fts f JOIN docs_meta d ON d.rowid = f.rowid"
+            where.insert(0, "docs_fts MATCH :match")
         elif query.q.strip():
             # Only punctuation or engine syntax: nothing indexable to look for.
             return SearchResult(
@@ -374,26 +424,44 @@ class SQLiteBackend:
             )
         else:
             base = "FROM docs_meta d"
-            score = "0.0"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-        # Evaluate the match and filters once into a per-connection temporary table;
-        # the count, the page and the facets are then cheap queries over it.
-        conn.execute("DELETE FROM temp.hits")
-        conn.execute(
-            f"INSERT INTO temp.hits SELECT d.rowid, {score}, ({_STATUS_SQL}), d.issuer, d.year, d.doc_type,"
-            f" d.written_date, d.id {base}{where_sql}",
-            params,
-        )
-        total = conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
-        if query.sort == "date" or not terms:
-            order = "h.wd IS NULL, h.wd DESC, h.id"
+        ranked = bool(terms) and query.sort != "date"
+        if ranked:
+            # BM25 (smaller is better) over the gram phrases, title weighted above body;
+            # ties newest first. SQLite's sorter keeps only the LIMIT's top rows.
+            score = "bm25(docs_fts, {})".format(", ".join(str(w) for w in _WEIGHTS))
+            order = "score, d.written_date IS NULL, d.written_date DESC, d.id"
         else:
-            order = "h.score DESC, h.wd IS NULL, h.wd DESC, h.id"
+            score = "0.0"
+            order = "d.written_date IS NULL, d.written_date DESC, d.id"
+        page_params = {
+            **params,
+            "limit": query.size,
+            "offset": (query.page - 1) * query.size,
+        }
         rows = conn.execute(
-            f"SELECT h.rid, m.hit, h.score, h.st, h.id FROM temp.hits h JOIN docs_meta m ON m.rowid = h.rid"
-            f" ORDER BY {order} LIMIT ? OFFSET ?",
-            (query.size, (query.page - 1) * query.size),
+            f"SELECT d.rowid, d.hit, {score} AS score, ({_STATUS_SQL}) AS st, d.id"
+            f" {base}{where_sql} ORDER BY {order} LIMIT :limit OFFSET :offset",
+            page_params,
         ).fetchall()
+        facets: dict[str, dict[str, int]] = {}
+        if query.facets:
+            # Evaluate the (unranked) match and filters once into a per-connection
+            # temporary table; the count and the facets are grouped scans of it.
+            conn.execute("DELETE FROM temp.hits")
+            conn.execute(
+                f"INSERT INTO temp.hits(rid, st, issuer, year, doc_type)"
+                f" SELECT d.rowid, ({_STATUS_SQL}), d.issuer, d.year, d.doc_type {base}{where_sql}",
+                params,
+            )
+            total = conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
+            facets = self._facets(conn) if total else _empty_facets()
+            conn.execute("DELETE FROM temp.hits")
+        elif len(rows) < query.size and (rows or query.page == 1):
+            # A short page is the last one: the total follows without counting.
+            total = (query.page - 1) * query.size + len(rows)
+        else:
+            total = conn.execute(f"SELECT count(*) {base}{where_sql}", params).fetchone()[0]
         bodies: dict[int, str] = {}
         if terms and rows:
             marks = ",".join("?" * len(rows))
@@ -404,12 +472,6 @@ class SQLiteBackend:
                 )
             )
         hits = [self._hit(r, bodies.get(r[0], ""), terms) for r in rows]
-        facets: dict[str, dict[str, int]] = {}
-        if query.facets and total:
-            facets = self._facets(conn)
-        elif query.facets:
-            facets = _empty_facets()
-        conn.execute("DELETE FROM temp.hits")
         return SearchResult(total=total, hits=hits, facets=facets)
 
     @staticmethod
@@ -432,7 +494,7 @@ class SQLiteBackend:
         title = data["title"]
         return SearchHit(
             id=row[4],
-            score=float(row[2] or 0.0),
+            score=-float(row[2]) if row[2] else 0.0,
             title=title,
             doc_number=data["doc_number"],
             issuers=data["issuers"],

@@ -50,3 +50,29 @@ def test_match_iff_substring(tmp_path_factory, texts, query):
     # titles (文件甲…) share no character with the query alphabet
     assert found == expected, (texts, query)
     store.close()
+
+
+def test_result_cache_invalidated_by_writes_in_another_connection(tmp_path):
+    """The per-process result cache follows the search generation in the archive file,
+    so an index or delete through another Store (another process) is seen at once."""
+    store_a, store_b = Store(tmp_path), Store(tmp_path)
+    reader, writer = SQLiteBackend(store_a), SQLiteBackend(store_b)
+    first = make_doc("住房公积金管理办法", "住房公积金缴存。", number=("静政发", 2022, 1))
+    store_b.put_document(first)
+    writer.index([store_b.get_document(first.id)])
+    q = SearchQuery(q="公积金")
+    assert reader.search(q).total == 1
+    assert reader.search(q).total == 1
+    assert reader.cache_hits == 1
+    second = make_doc("公积金提取细则", "提取公积金。", number=("静政发", 2022, 2))
+    store_b.put_document(second)
+    writer.index([store_b.get_document(second.id)])
+    r = reader.search(q)
+    assert r.total == 2 and r.facets["status"] == {"valid": 2}
+    writer.delete([first.id])
+    assert [h.title for h in reader.search(q).hits] == ["公积金提取细则"]
+    # cached results are copies: a caller mutating one does not change the cache
+    reader.search(q).hits.clear()
+    assert reader.search(q).total == 1 and len(reader.search(q).hits) == 1
+    store_a.close()
+    store_b.close()
