@@ -151,9 +151,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(home: Path, port: int, workers: int) -> subprocess.Popen:
+def start_server(home: Path, port: int, workers: int, no_cache: bool = False) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
     env.update(GAZETTE_HOME=str(home), PYTHONPATH=str(REPO))
+    if no_cache:
+        env["GAZETTE_SEARCH_CACHE_SIZE"] = "0"
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "search_api.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
@@ -228,12 +230,13 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30.0, help="Measured seconds (after warm-up).")
     parser.add_argument("--warmup", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
+    parser.add_argument("--no-cache", action="store_true", help="Turn the search result cache off (every request searches).")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()
 
     docs = build_archive(args.home, args.min_docs)
     port = _free_port()
-    server = start_server(args.home, port, args.workers)
+    server = start_server(args.home, port, args.workers, no_cache=args.no_cache)
     try:
         figures = run_load(f"http://127.0.0.1:{port}", args.clients, args.duration, args.warmup)
     finally:

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
         default=2048, description="Address-space limit of one file's parser process, in MB."
     )
     ingest_workers: int = Field(default=2, description="Parser processes used by `gazette ingest`.")
+    search_cache_size: int = Field(
+        default=512, ge=0, description="Search results kept per process by the embedded backend (0: no cache)."
+    )
     max_request_bytes: int = Field(
         default=1024 * 1024, description="Largest request body the API accepts (413 beyond it)."
     )

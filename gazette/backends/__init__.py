@@ -17,4 +17,4 @@ def open_backend(settings: Settings, store: Store) -> SearchBackend:
         return ElasticsearchBackend.from_settings(settings)
     from gazette.backends.sqlite import SQLiteBackend
 
-    return SQLiteBackend(store)
+    return SQLiteBackend(store, cache_size=settings.search_cache_size)

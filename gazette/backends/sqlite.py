@@ -234,9 +234,11 @@ class SQLiteBackend:
     #: Results kept per process (0 disables the cache).
     CACHE_SIZE = 512
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, cache_size: int | None = None) -> None:
         self.store = store
         self._tuned = threading.local()
+        if cache_size is not None:
+            self.CACHE_SIZE = cache_size
         self._cache: OrderedDict | None = OrderedDict() if self.CACHE_SIZE else None
         self._cache_lock = threading.Lock()
         self.cache_hits = 0

@@ -76,3 +76,15 @@ def test_result_cache_invalidated_by_writes_in_another_connection(tmp_path):
     assert reader.search(q).total == 1 and len(reader.search(q).hits) == 1
     store_a.close()
     store_b.close()
+
+
+def test_cache_can_be_turned_off(tmp_path):
+    store = Store(tmp_path / "a")
+    backend = SQLiteBackend(store, cache_size=0)
+    doc = make_doc("文件甲", "住房公积金", number=("静政发", 2022, 1))
+    store.put_document(doc)
+    backend.index([store.get_document(doc.id)])
+    for _ in range(2):
+        assert backend.search(SearchQuery(q="公积金")).total == 1
+    assert backend.cache_hits == 0
+    store.close()
