@@ -116,6 +116,7 @@ def _run(operations, mode, *, headers=None, doc_ids=()) -> int:
         except Unsatisfiable:
             # An operation without parameters or body has no invalid input to draw.
             assert mode is GenerationMode.NEGATIVE
+    print(f"schemathesis: {cases_run} cases over {len(operations)} operations ({mode.value})")
     return cases_run
 
 
