@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Gutter", "find_gutter", "fits", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
+__all__ = ["Gutter", "find_gutter", "fits", "widens", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
 
 #: Narrowest gutter (pt).
 MIN_GUTTER = 6.0
@@ -172,3 +172,13 @@ def fits(chars: Iterable[Mapping], gutter: Gutter) -> bool:
     if crossing == len(rows):
         return False
     return two_sided >= 1 or flush >= 2 or all_left
+
+
+def widens(own: Gutter, common: Gutter, tolerance: float = 1.5) -> bool:
+    """Whether a page's own gutter is a wider white band holding the file's ``common``
+    one — a page whose left (or right) column is short there (a signature block and an
+    attachment side by side, a last page) leaves more white than the gutter, and its
+    column edge guessed from that white cuts through a right-aligned 成文日期. Such a
+    page is read with the file's columns."""
+    same = abs(own.x0 - common.x0) <= tolerance and abs(own.x1 - common.x1) <= tolerance
+    return not same and own.x0 <= common.x0 + tolerance and own.x1 >= common.x1 - tolerance

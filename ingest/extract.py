@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
-from ingest.columns import Gutter, find_gutter, fits
+from ingest.columns import Gutter, find_gutter, fits, widens
 from ingest.lookalikes import fold
 
 __all__ = ["Line", "PageText", "Extraction", "extract", "read_pdf_bytes", "plain_text"]
@@ -211,21 +211,23 @@ def _table_lines(page, number: int) -> tuple[list[Line], list[tuple[float, float
     return lines, boxes
 
 
-def _page_lines(page, number: int, hint: Gutter | None = None) -> tuple[list[Line], Gutter | None]:
+def _page_lines(page, number: int, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], Gutter | None]:
     """Positioned lines of one pdfplumber page in reading order.
 
     Fake-bold duplicates are removed (``dedupe_chars``); ruled tables become one
     TAB-separated line per row; a two-column page (:mod:`ingest.columns`) is read as
     full-width rows and two-column bands, each band left column first. A page
     without a gutter of its own uses ``hint`` (the file's) when its text fits those
-    columns (:func:`ingest.columns.fits`). Returns the lines and the gutter used.
+    columns (:func:`ingest.columns.fits`); with ``use_hint`` the page is read with
+    ``hint`` outright (its own gutter widens the file's, :func:`ingest.columns.widens`).
+    Returns the lines and the gutter used.
     """
     page = page.dedupe_chars(tolerance=1.5)
     tables, boxes = _table_lines(page, number)
     text_page = page
     for box in boxes:
         text_page = text_page.outside_bbox(box, strict=False)
-    gutter = find_gutter(text_page.chars)
+    gutter = hint if use_hint and hint is not None else find_gutter(text_page.chars)
     if gutter is None and hint is not None and fits(text_page.chars, hint):
         gutter = hint
     segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in tables]
@@ -452,15 +454,18 @@ def _extract_pages(data: bytes, name: str, doc) -> tuple[list[PageText], list[st
                 if gutter is not None:
                     gutters[i] = gutter
                 pages.append(PageText(i, float(page.width), float(page.height), lines, images))
-            # pages too short to show their columns follow the file's most common gutter
+            # pages too short to show their columns, and pages whose white band is wider than
+            # the gutter (a short column), follow the file's most common gutter
             if gutters:
                 common = Counter((round(g.x0), round(g.x1)) for g in gutters.values()).most_common(1)[0][0]
                 hint = next(g for g in gutters.values() if (round(g.x0), round(g.x1)) == common)
                 for pt in pages:
-                    if pt.number in gutters or not pt.lines:
+                    own = gutters.get(pt.number)
+                    wider = own is not None and widens(own, hint)
+                    if (own is not None and not wider) or not pt.lines:
                         continue
                     try:
-                        lines, gutter = _page_lines(pdf.pages[pt.number - 1], pt.number, hint)
+                        lines, gutter = _page_lines(pdf.pages[pt.number - 1], pt.number, hint, use_hint=wider)
                     except Exception:  # pragma: no cover - the first pass read this page
                         continue
                     if gutter is not None:

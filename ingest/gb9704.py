@@ -196,12 +196,18 @@ def _is_right_aligned(ln: Line, block: TextBlock | None) -> bool:
 
 def _under_signature(sig: Line | None, date: Line, block: TextBlock | None) -> bool:
     """A date placed under a long signature: both well right of the paragraph indent,
-    the date starting at or right of the signature's start."""
+    the date starting at or right of the signature's start — or centred under it (GB/T
+    9704: the 署名 is centred over the 成文日期; in a column narrower than the text block,
+    neither reaches the right half of the block, and a long date may fill the column)."""
     if sig is None or block is None or not sig.has_geometry or not date.has_geometry:
         return False
     indent = block.left + block.size * 2.5
-    return (sig.x0 or 0) > indent and (date.x0 or 0) >= (sig.x0 or 0) - 1 and sig.page == date.page or (
-        (sig.x0 or 0) > indent and (date.x0 or 0) > indent and sig.page != date.page
+    sx0, sx1, dx0, dx1 = sig.x0 or 0, sig.x1 or 0, date.x0 or 0, date.x1 or 0
+    if sx0 > indent and sig.page == date.page and sx1 - sx0 < dx1 - dx0:
+        if abs((sx0 + sx1) / 2 - (dx0 + dx1) / 2) <= 2 * block.size:
+            return True
+    return sx0 > indent and dx0 >= sx0 - 1 and sig.page == date.page or (
+        sx0 > indent and dx0 > indent and sig.page != date.page
     )
 
 

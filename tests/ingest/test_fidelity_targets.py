@@ -21,9 +21,6 @@ from tests.ingest.test_fidelity_report import load_report
 pytestmark = pytest.mark.corpus
 
 TEXT_LAYOUTS = [name for name, case in CASES.items() if not case.needs_ocr and name not in ("broken_tounicode", "garbage_tounicode")]
-#: Layouts that do not meet the targets yet (issue 6 closing note): the 成文日期 of some
-#: two-column documents whose signature block sits in a column is still missed.
-KNOWN_SHORT = {"two_column", "two_column_mixed"}
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +33,7 @@ def text_rows(corpus_dir: Path) -> dict[str, dict]:
     return {c.name: report.summarise(c, [o for o in outcomes if o.case == c.name]) for c in cases}
 
 
-@pytest.mark.parametrize(
-    "layout",
-    [pytest.param(n, marks=pytest.mark.xfail(reason="two-column 成文日期 below target", strict=False))
-     if n in KNOWN_SHORT else n for n in TEXT_LAYOUTS],
-)
+@pytest.mark.parametrize("layout", TEXT_LAYOUTS)
 def test_text_layout_meets_targets(text_rows: dict[str, dict], layout: str) -> None:
     row = text_rows[layout]
     assert row["found"] == row["expected"], row["errors"]

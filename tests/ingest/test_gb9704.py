@@ -120,3 +120,22 @@ def test_normative() -> None:
 def test_garbage_never_raises() -> None:
     for texts in ([], [""], ["附件"], ["2022年6月10日"], ["抄送：", "印发"], ["（此件公开发布）"]):
         parse_document(lines(*texts))
+
+
+def test_signature_centred_over_a_wider_date_in_a_narrow_column() -> None:
+    """A column's signature block (GB/T 9704: 署名 centred over the 成文日期) lies left
+    of the text block's centre; the date starts left of the signature."""
+    geo = [
+        Line("国务院关于印发某方案的通知", 1, 177, 419, 100, 122, 22.0),
+        Line("各省、自治区、直辖市人民政府：", 1, 74, 278, 150, 162, 12.0),
+        Line("现将《某方案》印发给你们，请认真", 1, 98, 278, 172, 184, 12.0),
+        Line("贯彻执行。", 1, 74, 134, 194, 206, 12.0),
+        Line("国务院", 1, 226, 262, 238, 250, 12.0),
+        Line("2019年1月24日", 1, 211, 286, 260, 272, 12.0),
+        Line("（此件公开发布）", 1, 98, 194, 282, 294, 12.0),
+    ] + [Line("某方案的正文，一行排满了字，" * 2, 2, 74, 522, 100 + 22 * k, 112 + 22 * k, 12.0) for k in range(20)]
+    geo.insert(7, Line("某方案", 2, 260, 336, 70, 92, 22.0))
+    doc = parse_document(geo)
+    assert doc.written_date == dt.date(2019, 1, 24)
+    assert doc.signatures == ["国务院"]
+    assert [a.title for a in doc.attachments] == ["某方案"]
