@@ -11,7 +11,8 @@ with the specs they were rendered from (the ground truth):
 
 * found / expected — documents returned vs documents printed (an issue counts its
   articles); each expected document is paired with the found one whose title is closest;
-* char — character accuracy of the body, whitespace ignored: body paragraphs
+* char — character accuracy of the body, whitespace ignored and full-width digits and
+  letters read as ASCII (ingest keeps them as printed; search folds them): body paragraphs
   (+ 附件说明, attachment titles, paragraphs and table cells) of the spec vs the
   document's paragraphs and attachments, as matched characters (difflib) divided by the
   longer of the two; a missing document scores 0;
@@ -62,10 +63,12 @@ FIELD_LABELS = {"title": "title", "doc_number": "发文字号", "written_date": 
 TEXT_TARGETS = {"char": 0.995, "field": 0.98}
 OCR_TARGET = 0.95
 _WS = re.compile(r"\s+")
+# Full-width digits and letters only; full-width punctuation still has to match.
+_FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 
 
 def squash(text: str | None) -> str:
-    return _WS.sub("", text or "")
+    return _WS.sub("", text or "").translate(_FULLWIDTH_ALNUM)
 
 
 # ------------------------------------------------------------------ expectations
