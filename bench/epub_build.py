@@ -10,6 +10,8 @@ with ``--check`` the EPUBCheck verdict.
 
 from __future__ import annotations
 
+import os
+
 import argparse
 import datetime as dt
 import statistics
@@ -86,7 +88,7 @@ def measure(label: str, docs: list, out_dir: Path, check: bool) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--corpus", type=Path, default=REPO.parent / "shared" / "corpus"
+        "--corpus", type=Path, default=Path(os.environ.get("GAZETTE_CORPUS_DIR") or REPO.parent / "shared" / "corpus")
     )
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--docs", type=int, default=60)

@@ -83,7 +83,7 @@ def epub(pages: int) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         r = build_seconds(
-            issue_of_pages(HERE.parents[0].parent / "shared" / "corpus", pages),
+            issue_of_pages(Path(os.environ.get("GAZETTE_CORPUS_DIR") or HERE.parents[0].parent / "shared" / "corpus"), pages),
             Path(tmp),
         )
     print(

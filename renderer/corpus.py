@@ -27,6 +27,8 @@ the ingest tests compare against.
 
 from __future__ import annotations
 
+import os
+
 import datetime as dt
 import json
 import random
@@ -57,7 +59,7 @@ _NOTE = re.compile(r"^[（(](此件|本文|联系人|此文|此件不)[^）)]{0,
 
 def corpus_dir(directory: str | Path | None = None) -> Path | None:
     """The corpus directory if it exists: ``directory`` if given, else ../shared/corpus beside the repo."""
-    path = Path(directory) if directory else Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+    path = Path(directory) if directory else Path(os.environ.get("GAZETTE_CORPUS_DIR") or Path(__file__).resolve().parents[1].parent / "shared" / "corpus")
     return path if (path / "state_council.jsonl").is_file() else None
 
 

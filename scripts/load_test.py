@@ -40,7 +40,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 from crash_ingest import _free_port, start_server, write_endpoint_present, write_token  # noqa: E402
 
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("GAZETTE_CORPUS_DIR") or REPO.parent / "shared" / "corpus")
 
 QUERIES: list[dict] = [
     {"q": "住房公积金"}, {"q": "城市规划"}, {"q": "行政处罚"}, {"q": "环境保护", "sort": "date"},

@@ -12,6 +12,8 @@ resolved, and a fixed random sample of clauses for a person to check (``--sample
 
 from __future__ import annotations
 
+import os
+
 import argparse
 import json
 import random
@@ -110,7 +112,7 @@ def run(corpus: Path, sample: int = 40, seed: int = 1) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument("--corpus", type=Path, default=Path(os.environ.get("GAZETTE_CORPUS_DIR") or REPO.parent / "shared" / "corpus"))
     parser.add_argument("--sample", type=int, default=40)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
