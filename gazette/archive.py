@@ -119,10 +119,19 @@ class Archive:
             for doc in documents:
                 if self.store.has_document(doc.id):
                     # The same document printed elsewhere (e.g. standalone and in a
-                    # gazette): keep the gazette placement once known.
+                    # gazette): keep the gazette placement once known, with the file
+                    # and pages it refers to.
                     old = self.store.get_document(doc.id)
                     if doc.gazette_issue is None and old.gazette_issue:
-                        doc = doc.model_copy(update={"gazette_issue": old.gazette_issue, "pages": old.pages})
+                        doc = doc.model_copy(
+                            update={
+                                "gazette_issue": old.gazette_issue,
+                                "section": old.section,
+                                "pages": old.pages,
+                                "sha256": old.sha256,
+                                "source_file": old.source_file,
+                            }
+                        )
                 touched[doc.id] = self.store.put_document(doc)
             for basis_id, clauses in (repeals or {}).items():
                 self.add_repeal_clauses(basis_id, clauses)
