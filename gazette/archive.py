@@ -113,7 +113,7 @@ class Archive:
     def _save(self, path, sha256, kind, page_count, documents, issue, repeals, stored) -> SaveOutcome:
         touched: dict[str, Document] = {}
         resolved = 0
-        with self.store.transaction() as conn:
+        with self.store.transaction():
             if issue is not None:
                 self.store.put_issue(issue)
             for doc in documents:

@@ -9,10 +9,9 @@ from :mod:`gazette.analysis`:
   bigrams is an exact-substring match (ignoring punctuation and spaces), with posting
   lists far shorter than single characters'. A 1-character query is a prefix query on
   the bigrams, served by a 3-byte prefix index (one UTF-8 Han character);
-* ``title_words`` / ``body_words`` — jieba search-mode words (each row also carries a
-  sentinel word). They are indexed but no longer queried: OR-ing them into the match
-  for ranking tripled the cost of every search; the rank is BM25 over the gram
-  phrases, title weighted above body.
+* ``title_words`` / ``body_words`` — jieba search-mode words. They are indexed but not
+  queried: OR-ing them into the match for ranking tripled the cost of every search; the
+  rank is BM25 over the gram phrases, title weighted above body.
 
 User text is reduced to analyser tokens (letters, digits, Han characters) before it is
 quoted into an FTS5 expression, so no input can reach FTS5 as syntax. Filters, the
@@ -73,9 +72,6 @@ CREATE TABLE IF NOT EXISTS docs_meta (
 
 # BM25 weights per column: title matches count more than body matches.
 _WEIGHTS = (6.0, 1.0, 6.0, 1.0)
-# A word present in every row's word columns (ASCII letters only, never produced by
-# the analyser from real text because real words are shorter than this).
-_SENTINEL = "qgazetteqallqrowsq"
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -134,13 +130,8 @@ def _query_phrase(tokens: tuple[str, ...]) -> str:
     return quoted + (" *" if prefix else "")
 
 
-def _word(w: str) -> str:
-    return '"' + w.replace('"', '""') + '"'
-
-
-def _match_expression(terms: list[analysis.QueryTerm], *, ranked: bool = True) -> str:
-    """The FTS5 expression of the required phrases (``ranked`` is accepted for
-    compatibility: the rank is BM25 over these phrases, no extra clause is needed)."""
+def _match_expression(terms: list[analysis.QueryTerm]) -> str:
+    """The FTS5 expression of the required phrases; the rank is BM25 over them."""
     required = [f"{{title_grams body_grams}} : {_query_phrase(t.chars)}" for t in terms]
     return " AND ".join(f"({r})" for r in required)
 
@@ -218,7 +209,7 @@ def analyse(doc: Document) -> IndexRow:
         grams_text(doc.title),
         grams_text(text),
         analysis.words_text(doc.title),
-        analysis.words_text(text) + " " + _SENTINEL,
+        analysis.words_text(text),
     )
     return IndexRow(doc.id, fts, meta)
 
