@@ -48,11 +48,12 @@ def documents_feed(
 ) -> bytes:
     """Newest documents first (by publish date, then 成文日期)."""
     base_url = base_url.rstrip("/")
-    docs = [d for d in store.iter_documents() if _public(d, issuer)]
-    if status:
-        docs = [d for d in docs if status_at(d, today).status == status]
-    docs.sort(key=lambda d: (d.published_date or d.written_date or dt.date.min, d.id), reverse=True)
-    docs = docs[:limit]
+    docs = []
+    for d in store.newest_public_documents():
+        if len(docs) >= limit:
+            break
+        if _public(d, issuer) and (status is None or status_at(d, today).status == status):
+            docs.append(d)
     fg = _new_feed(f"{base_url}/feeds/documents", "新发布文件", base_url + "/", f"{base_url}/feeds/documents.atom")
     fg.updated(_dt(max((d.published_date or d.written_date for d in docs if d.published_date or d.written_date), default=None)))
     for doc in reversed(docs):  # feedgen prepends entries
@@ -77,19 +78,19 @@ def status_changes_feed(
 ) -> bytes:
     """Validity events (repeal, expiry, restoration…), newest first."""
     base_url = base_url.rstrip("/")
+    # a change *to* valid is recorded as a restoration
+    kinds = list(_KIND_LABELS) if status is None else ["restored" if status == Status.valid else status.value]
     entries = []
-    for doc in store.iter_documents():
-        if not _public(doc, issuer):
-            continue
-        for ev in doc.events:
-            if ev.kind not in _KIND_LABELS:
-                continue
-            # a change *to* valid is recorded as a restoration
-            if status and ev.kind != ("restored" if status == Status.valid else status.value):
-                continue
+    docs: dict[str, Document | None] = {}
+    for ev in store.newest_events(kinds):
+        if len(entries) >= limit:
+            break
+        if ev.document_id not in docs:
+            doc = store.get_document(ev.document_id) if store.has_document(ev.document_id) else None
+            docs[ev.document_id] = doc if doc is not None and _public(doc, issuer) else None
+        doc = docs[ev.document_id]
+        if doc is not None:
             entries.append((ev.date or dt.date.min, ev.id or 0, doc, ev))
-    entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
-    entries = entries[:limit]
     fg = _new_feed(
         f"{base_url}/feeds/status", "文件效力变化", base_url + "/", f"{base_url}/feeds/status.atom"
     )

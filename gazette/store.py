@@ -23,7 +23,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -457,6 +457,29 @@ class Store:
             for r in rows:
                 yield self._load(r)
             last = rows[-1]["rowid"]
+
+    def newest_public_documents(self) -> Iterator[Document]:
+        """主动公开 documents, newest first (publish date, else 成文日期, then id), read
+        lazily so a caller that needs the first few reads only those."""
+        cur = self.conn.execute(
+            "SELECT data FROM documents WHERE disclosure='主动公开'"
+            " ORDER BY coalesce(published_date, written_date, '') DESC, id DESC"
+        )
+        for row in cur:
+            yield self._load(row)
+
+    def newest_events(self, kinds: Iterable[str]) -> Iterator[StatusEvent]:
+        """Events of the given kinds, newest first (date, then recording order), lazily."""
+        kinds = list(kinds)
+        cur = self.conn.execute(
+            f"SELECT id, data FROM events WHERE kind IN ({','.join('?' * len(kinds))})"
+            " ORDER BY coalesce(date, '') DESC, id DESC",
+            kinds,
+        )
+        for row in cur:
+            ev = StatusEvent.model_validate_json(row["data"])
+            ev.id = row["id"]
+            yield ev
 
     def document_ids(self) -> set[str]:
         return {r[0] for r in self.conn.execute("SELECT id FROM documents")}
