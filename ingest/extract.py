@@ -31,6 +31,7 @@ from pathlib import Path
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
 from ingest.columns import Gutter, find_gutter, fits, widens
 from ingest.lookalikes import fold
+from ingest.recover import recover_pages
 
 __all__ = ["Line", "PageText", "Extraction", "extract", "read_pdf_bytes", "plain_text"]
 
@@ -334,7 +335,7 @@ def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
         pages, warnings = _extract_pages(data, name, doc)
         if not pages:
             raise UnreadablePDF(f"{name}: the PDF has no pages")
-        _recover_pages(doc, pages, warnings, ocr=ocr)
+        recover_pages(doc, pages, warnings, ocr=ocr, reread=lambda number: _pdfium_lines(doc, number - 1))
     finally:
         doc.close()
     return _finish(str(path), name, sha, page_count, pages, warnings)
@@ -359,61 +360,6 @@ def _finish(path: str, name: str, sha: str, page_count: int, pages: list[PageTex
             kind = "only images" if p.image_count else "no text"
             warnings.append(f"page {p.number}: {kind}, nothing extracted")
     return Extraction(path=path, sha256=sha, page_count=page_count, pages=pages, warnings=warnings)
-
-
-def _recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool) -> None:
-    """Second extractor, then OCR, for pages without usable text (see :func:`extract`)."""
-    from ingest.quality import judge
-
-    verdicts = {p.number: judge("".join(ln.text for ln in p.lines)) for p in pages}
-    bad_font = any(not v.ok for v in verdicts.values())
-    need_ocr: dict[int, str] = {}
-    for page in pages:
-        verdict = verdicts[page.number]
-        if not verdict.ok:
-            try:
-                retry = _pdfium_lines(doc, page.number - 1)
-            except Exception:  # pragma: no cover - the fallback itself failed
-                retry = []
-            second = judge("".join(ln.text for ln in retry))
-            if retry and second.ok and (second.score is None or second.score >= 0.75):
-                page.lines, page.source = retry, "pdfium"
-                warnings.append(f"page {page.number}: unusable text layer ({verdict.reason}); read with pypdfium2")
-                continue
-            need_ocr[page.number] = f"unusable text layer ({verdict.reason})"
-        elif page.char_count == 0 and page.image_count:
-            need_ocr[page.number] = "image-only page"
-        elif bad_font and verdict.score is not None and verdict.score < 0.75:
-            # same file as pages with a wrong ToUnicode map: a middling score is suspect too
-            need_ocr[page.number] = "doubtful text layer"
-    if not need_ocr:
-        return
-    from ingest.ocr import OcrUnavailable, available, ocr_page
-
-    reason = "disabled" if not ocr else available()
-    for page in pages:
-        why = need_ocr.get(page.number)
-        if why is None:
-            continue
-        if why.startswith(("unusable", "doubtful")):
-            page.lines = []  # wrong text is worse than none
-        if reason is None:
-            try:
-                pdf_page = doc[page.number - 1]
-                try:
-                    result = ocr_page(pdf_page, page.number)
-                finally:
-                    pdf_page.close()
-            except OcrUnavailable as exc:
-                reason = str(exc)
-            else:
-                page.lines, page.source, page.ocr_confidence = result.lines, "ocr", result.confidence
-                page.flags.append("ocr")
-                warnings.append(f"page {page.number}: {why}; text read by OCR (confidence {result.confidence:.2f})")
-                continue
-        page.flags.append("ocr_unavailable")
-        page.source = "none"
-        warnings.append(f"page {page.number}: {why}; OCR unavailable ({reason}), nothing extracted")
 
 
 def _out_of_memory(exc: BaseException) -> bool:
