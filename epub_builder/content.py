@@ -6,10 +6,10 @@ then the body, then each attachment. Markup the reading system and assistive
 technology can use is derived from the text:
 
 * paragraphs that are numbered headings in the usual official style — 第一章, 第一节,
-  一、, （一）, 1. — become ``h2``–``h4`` when they stand alone (short, no sentence
-  inside); a long paragraph opening with such a number keeps its lead sentence in
-  bold instead (run-in heading). Levels never skip: a document whose first heading
-  is （一） starts at ``h2``.
+  一、, （一）, 1., （1） — become ``h2``–``h6`` (``h3``–``h6`` in an attachment) when
+  they stand alone; a paragraph opening with such a number keeps its lead sentence
+  in bold instead (run-in heading). The rules, levels never skipping included, are
+  :mod:`gazette.headings`.
 * consecutive paragraphs holding TAB characters are rows of a table, cells split at
   the TABs (the convention proposed for ingest, which has no tables yet); the first
   row is the header.
@@ -23,58 +23,19 @@ paragraph, up to whitespace and XML-illegal characters.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 
+from gazette.headings import classify, heading_levels
 from gazette.model import STATUS_LABELS, Document, GazetteIssue, Status
 from gazette.status import StatusView, status_at
 
 from .xhtml import cn_date, esc
 
-_NUM = "一二三四五六七八九十百零〇"
 
-#: (pattern, rank): rank 1 is the top heading level inside a document.
-HEADING_PATTERNS: list[tuple[re.Pattern[str], int]] = [
-    (re.compile(rf"^第[{_NUM}]+[编章]"), 1),
-    (re.compile(rf"^第[{_NUM}]+节"), 2),
-    (re.compile(rf"^[{_NUM}]+[、．.]"), 1),
-    (re.compile(rf"^[（(][{_NUM}]+[）)]"), 2),
-    (re.compile(r"^\d{1,2}(?:[、．]|\.(?!\d))"), 3),
-]
-_MAX_HEADING = 40
-_SENTENCE_END = "。；;！!？?"
-_NO_HEADING_END = "；;，,：:、"
-
-
-def heading_rank(paragraph: str) -> tuple[int, bool] | None:
-    """``(rank, standalone)`` when ``paragraph`` opens with a heading number.
-
-    ``standalone`` is true when the whole paragraph is the heading; false when the
-    heading is run into the text (its lead sentence ends within the first
-    ``_MAX_HEADING`` characters).
-    """
-    text = paragraph.strip()
-    for rx, rank in HEADING_PATTERNS:
-        if rx.match(text):
-            inner = text[:-1]
-            if (
-                len(text) <= _MAX_HEADING
-                and not any(c in inner for c in _SENTENCE_END)
-                and text[-1] not in _NO_HEADING_END
-            ):
-                return rank, True
-            return rank, False
-    return None
-
-
-def _run_in(text: str) -> str:
+def _run_in(text: str, lead: str) -> str:
     """A paragraph whose lead sentence (the run-in heading) is set in bold."""
-    stripped = text.strip()
-    for i, c in enumerate(stripped[:_MAX_HEADING]):
-        if c in "。":
-            lead, rest = stripped[: i + 1], stripped[i + 1 :]
-            return f'<p><b class="run-in">{esc(lead)}</b>{esc(rest)}</p>'
-    return f"<p>{esc(text)}</p>"
+    rest = text.strip()[len(lead) :]
+    return f'<p><b class="run-in">{esc(lead)}</b>{esc(rest)}</p>'
 
 
 def _table(rows: Sequence[str]) -> str:
@@ -94,9 +55,9 @@ def _table(rows: Sequence[str]) -> str:
 
 
 def render_blocks(paragraphs: Iterable[str], *, top: int = 2) -> str:
-    """Paragraphs as XHTML blocks; the top heading rank becomes ``h{top}``."""
+    """Paragraphs as XHTML blocks; heading rank 1 becomes ``h{top}`` (see :mod:`gazette.headings`)."""
+    paragraphs = list(paragraphs)
     out: list[str] = []
-    level = top - 1  # level of the enclosing heading
     pending_rows: list[str] = []
 
     def flush() -> None:
@@ -104,22 +65,16 @@ def render_blocks(paragraphs: Iterable[str], *, top: int = 2) -> str:
             out.append(_table(pending_rows))
             pending_rows.clear()
 
-    for para in paragraphs:
+    for para, h in zip(paragraphs, heading_levels(paragraphs, top=top), strict=True):
         if "\t" in para.strip():
             pending_rows.append(para.strip())
             continue
         flush()
-        found = heading_rank(para)
-        if found is None:
-            out.append(f"<p>{esc(para)}</p>")
+        if h:
+            out.append(f"<h{h}>{esc(para)}</h{h}>")
             continue
-        rank, standalone = found
-        if not standalone:
-            out.append(_run_in(para))
-            continue
-        h = min(top - 1 + rank, level + 1, 6)
-        level = h
-        out.append(f"<h{h}>{esc(para)}</h{h}>")
+        found = classify(para)
+        out.append(_run_in(para, found.lead) if found and found.lead else f"<p>{esc(para)}</p>")
     flush()
     return "\n".join(out)
 

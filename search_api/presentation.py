@@ -2,17 +2,17 @@
 
 Pure functions, no I/O: Chinese dates, the status banner sentence, and the split of
 a document's paragraphs into headings and paragraphs by their numbering
-(一、 → h2, （一） → h3, 1. → h4; 第X章 → h2, 第X节 → h3). Everything returned is
-plain text: templates autoescape it.
+(一、/第X章 → h2, （一）/第X节 → h3, 1. and （1） → h4; the rules are
+:mod:`gazette.headings`). Everything returned is plain text: templates autoescape it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 from dataclasses import dataclass
 
+from gazette.headings import classify, heading_levels
 from gazette.model import Document, Status
 from gazette.status import StatusView, effective_expiry
 
@@ -77,18 +77,8 @@ def status_banner(doc: Document, view: StatusView, as_of: dt.date, basis_id: str
 
 # -- text structure ------------------------------------------------------------------
 
-_NUM = "一二三四五六七八九十百零〇两"
-_HEADING_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(r"^#{1,6}\s*"), 2),  # Markdown headings of some sources (## 第一章 总则)
-    (re.compile(rf"^第[{_NUM}\d]+[章编]\s*"), 2),
-    (re.compile(rf"^第[{_NUM}\d]+节\s*"), 3),
-    (re.compile(rf"^[{_NUM}]+\s*[、.．]"), 2),
-    (re.compile(rf"^[（(][{_NUM}]+[)）]"), 3),
-    (re.compile(r"^\d{1,2}\s*[.．、](?!\d)"), 4),
-)
-#: A numbered line longer than this, or ending like a sentence, is a paragraph.
-MAX_HEADING_CHARS = 40
-_SENTENCE_END = "。；;：:，,"
+#: Deepest heading level the document template renders (h2–h4 under the page's h1).
+DEEPEST_LEVEL = 4
 
 
 @dataclass(frozen=True)
@@ -104,34 +94,13 @@ class Block:
     lead: str = ""
 
 
-def heading_level(paragraph: str) -> int:
-    """2/3/4 when ``paragraph`` is a heading by its numbering and length, else 0."""
-    text = paragraph.strip()
-    for pattern, level in _HEADING_PATTERNS:
-        if pattern.match(text):
-            if pattern.pattern.startswith("^#"):
-                return level
-            if len(text) <= MAX_HEADING_CHARS and text[-1] not in _SENTENCE_END:
-                return level
-            return 0
-    return 0
-
-
 def blocks(paragraphs: list[str]) -> list[Block]:
-    """The paragraphs as headings and paragraphs (see module docstring)."""
+    """The non-empty paragraphs as headings and paragraphs, by the rules of
+    :mod:`gazette.headings` (rank 1 is ``h2``, nothing deeper than ``h4``)."""
+    texts = [t for t in (p.strip() for p in paragraphs) if t]
     out: list[Block] = []
-    for para in paragraphs:
-        text = para.strip()
-        if not text:
-            continue
-        level = heading_level(text)
-        if level:
-            out.append(Block(level, re.sub(r"^#{1,6}\s*", "", text)))
-            continue
-        lead = ""
-        if any(p.match(text) for p, _ in _HEADING_PATTERNS[3:]):
-            stop = text.find("。")
-            if 0 < stop <= MAX_HEADING_CHARS:
-                lead = text[: stop + 1]
-        out.append(Block(0, text[len(lead) :] if lead else text, lead))
+    for text, level in zip(texts, heading_levels(texts, top=2, deepest=DEEPEST_LEVEL), strict=True):
+        found = classify(text) if not level else None
+        lead = found.lead if found else ""
+        out.append(Block(level, text[len(lead) :], lead))
     return out

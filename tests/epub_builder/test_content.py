@@ -4,33 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from lxml import etree
 
-from epub_builder.content import article_body, heading_rank, render_blocks, status_note
+from epub_builder.content import article_body, render_blocks, status_note
 from epub_builder.xhtml import page
 from tests.epub_builder.support import NS
 from tests.factories import make_doc, repeal_event
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("一、总体要求", (1, True)),
-        ("（二）加强协调配合", (2, True)),
-        ("(三)强化监督", (2, True)),
-        ("1.建立台账", (3, True)),
-        ("12、其他", (3, True)),
-        ("第一章 总则", (1, True)),
-        ("第二节 审核", (2, True)),
-        ("（一）加强领导。各部门要密切配合，形成工作合力，确保按时完成各项任务。", (2, False)),
-        ("1.申请表；", (3, False)),
-        ("1.5亿元用于道路建设", None),
-        ("根据有关规定，现通知如下：", None),
-    ],
-)
-def test_heading_rank(text: str, expected) -> None:
-    assert heading_rank(text) == expected
 
 
 def test_heading_levels_never_skip() -> None:
@@ -41,6 +20,14 @@ def test_heading_levels_never_skip() -> None:
 def test_run_in_heading_keeps_one_paragraph() -> None:
     html = render_blocks(["（二）加强协调配合。各部门要密切配合，形成工作合力，确保按时完成各项任务。"])
     assert html == '<p><b class="run-in">（二）加强协调配合。</b>各部门要密切配合，形成工作合力，确保按时完成各项任务。</p>'
+    assert render_blocks(["1.申请表；"]) == "<p>1.申请表；</p>"
+
+
+def test_attachment_headings_start_one_level_down() -> None:
+    html = render_blocks(["一、起草", "（一）草案", "1.征求意见", "（1）公开征求", "正文。"], top=3)
+    assert html.splitlines() == [
+        "<h3>一、起草</h3>", "<h4>（一）草案</h4>", "<h5>1.征求意见</h5>", "<h6>（1）公开征求</h6>", "<p>正文。</p>",
+    ]
 
 
 def test_tab_separated_rows_become_a_table() -> None:

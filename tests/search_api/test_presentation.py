@@ -4,42 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from gazette.model import StatusEvent
 from gazette.status import status_at
-from search_api.presentation import Block, blocks, heading_level, status_banner, zh_date
+from search_api.presentation import Block, blocks, status_banner, zh_date
 from tests.factories import make_doc, repeal_event
 
 TODAY = dt.date(2024, 1, 1)
 
 
-@pytest.mark.parametrize(
-    ("text", "level"),
-    [
-        ("一、总体要求", 2),
-        ("十二、附则", 2),
-        ("（一）工作目标", 3),
-        ("(三)保障措施", 3),
-        ("1. 加强领导", 4),
-        ("2．明确责任", 4),
-        ("第一章 总则", 2),
-        ("第二节 审批", 3),
-        ("## 第一章  总则", 2),
-        ("一、" + "很长的句子" * 10, 0),
-        ("（一）加强组织领导。各乡镇要高度重视。", 0),
-        ("2022年6月10日", 0),
-        ("1.5万元补助", 0),
-        ("各乡镇人民政府：", 0),
-    ],
-)
-def test_heading_level(text, level):
-    assert heading_level(text) == level
-
-
 def test_blocks_keep_lead_phrase_of_numbered_paragraphs():
-    out = blocks(["## 第一章 总则", "（一）加强组织领导。各乡镇要高度重视，落实责任。", "", "正文。"])
+    out = blocks(["第一章 总则", "（一）加强组织领导。各乡镇要高度重视，落实责任。", "", "  正文。 "])
     assert out == [Block(2, "第一章 总则"), Block(0, "各乡镇要高度重视，落实责任。", "（一）加强组织领导。"), Block(0, "正文。")]
+
+
+def test_blocks_levels_stay_within_what_the_page_renders():
+    out = blocks(["（一）工作目标", "一、总体要求", "（一）目标", "1.建立台账", "（1）台账格式", "1.申请表；"])
+    assert [b.level for b in out] == [2, 2, 3, 4, 4, 0]
+    assert out[-1] == Block(0, "1.申请表；")
 
 
 def test_zh_date():
