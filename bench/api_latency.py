@@ -1,9 +1,9 @@
 """Latency of ``GET /api/v1/search`` under concurrent clients, on real documents.
 
 Builds (once, cached in ``--home``) an archive from ``../shared/corpus`` — laws,
-local policies and State Council documents loaded directly as documents (title,
-text → paragraphs, a date, an issuer) — until it holds at least ``--min-docs``
-documents. The corpus has 4,560 distinct records; to pass 5,000 the local policies
+local policies and State Council documents loaded directly as documents
+(:func:`renderer.corpus.record_to_document`: title, text → paragraphs, a date, an
+issuer, a 发文字号) — until it holds at least ``--min-docs`` documents. The corpus has 4,560 distinct records; to pass 5,000 the local policies
 are loaded a second time under distinct ids (said so in the report). Then it starts
 ``uvicorn`` in a subprocess on a free loopback port and drives it from this process
 with ``--clients`` threads, each with its own httpx client, for ``--duration``
@@ -17,7 +17,6 @@ pages). Prints p50/p95/p99 latency and throughput; ``--json`` writes them as JSO
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import socket
@@ -60,56 +59,23 @@ QUERIES: list[dict] = [
 ]
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def _records(copies_of_policies: int):
-    """(source, record, copy) for every corpus record, policies repeated as asked."""
-    for name in ("laws.jsonl", "state_council.jsonl"):
-        with open(CORPUS / name, encoding="utf-8") as fh:
+    """(kind, record, copy) for every corpus record, policies repeated as asked."""
+    for kind in ("laws", "state_council"):
+        with open(CORPUS / f"{kind}.jsonl", encoding="utf-8") as fh:
             for line in fh:
-                yield name, json.loads(line), 0
+                yield kind, json.loads(line), 0
     for copy in range(copies_of_policies):
         with open(CORPUS / "local_policies.jsonl", encoding="utf-8") as fh:
             for line in fh:
-                yield "local_policies.jsonl", json.loads(line), copy
-
-
-def _document(source: str, rec: dict, copy: int):
-    from gazette.docnumber import parse_doc_number
-    from gazette.ids import document_id
-    from gazette.model import Document
-
-    title = (rec.get("title") or "").strip().strip("《》") or rec["record_id"]
-    if source == "laws.jsonl":
-        date, issuer = _date(rec.get("version_date")), (rec.get("category") or "").split("/")[-1] or None
-    elif source == "state_council.jsonl":
-        date, issuer = _date(rec.get("written_date")), rec.get("issuer")
-    else:
-        date, issuer = _date(rec.get("issuance_date")), rec.get("geography")
-    number = parse_doc_number(rec.get("doc_number") or "") if source == "state_council.jsonl" else None
-    paragraphs = [p.strip() for p in (rec.get("text") or "").split("\n") if p.strip()]
-    return Document(
-        id=document_id(title, f"{rec['record_id']}#{copy}", date),
-        title=title,
-        issuers=[issuer] if issuer else [],
-        doc_number=number,
-        written_date=date,
-        published_date=date,
-        effective_date=_date(rec.get("effective_date")) or date,
-        expiry_date=_date(rec.get("expiry_date")),
-        paragraphs=paragraphs or [title],
-    )
+                yield "local_policies", json.loads(line), copy
 
 
 def build_archive(home: Path, min_docs: int) -> int:
     """Load the corpus into a fresh archive at ``home``; returns the document count."""
     from gazette.archive import Archive
     from gazette.settings import Settings
+    from renderer.corpus import record_to_document
 
     archive = Archive(Settings(home=home))
     if archive.store.count_documents() >= min_docs:
@@ -125,8 +91,8 @@ def build_archive(home: Path, min_docs: int) -> int:
     started = time.monotonic()
     batch = []
     n = 0
-    for source, rec, copy in _records(copies):
-        batch.append(_document(source, rec, copy))
+    for kind, rec, copy in _records(copies):
+        batch.append(record_to_document(rec, kind, key=f"{rec['record_id']}#{copy}"))
         if len(batch) >= 200:
             n += _store(archive, batch)
             batch = []

@@ -1,4 +1,5 @@
-"""Real records of ../shared/corpus turned into :class:`DocSpec` objects for fidelity tests.
+"""Real records of ../shared/corpus turned into :class:`DocSpec` objects for fidelity tests,
+or straight into archive documents (:func:`record_to_document`) for benchmarks and reports.
 
 The corpus (read-only, never written to) holds scraped government texts with metadata;
 see its README. :func:`record_to_spec` places each element where GB/T 9704 puts it, so
@@ -27,14 +28,18 @@ the ingest tests compare against.
 
 from __future__ import annotations
 
-import os
-
 import datetime as dt
 import json
+import os
 import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
+
+from gazette.dates import parse_cn_date
+from gazette.docnumber import parse_doc_number
+from gazette.ids import document_id
+from gazette.model import Document
 
 from .fonts import unsupported_chars
 from .spec import AttachmentSpec, DocSpec, IssueSpec, SectionSpec
@@ -80,6 +85,67 @@ def _iter_jsonl(path: Path, limit: int | None) -> Iterator[dict]:
                 return
             if line.strip():
                 yield json.loads(line)
+
+
+# ------------------------------------------------------------ as documents
+#: Per corpus kind: the record field holding the document's date, and how to find its issuer.
+_DATE_FIELD = {"state_council": "written_date", "local_policies": "issuance_date", "laws": "version_date"}
+_ISSUER = {
+    "state_council": lambda rec: rec.get("issuer"),
+    "local_policies": lambda rec: rec.get("geography"),
+    "laws": lambda rec: (rec.get("category") or "").split("/")[-1],
+}
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
+
+
+def record_to_document(record: dict, kind: str, *, key: str | None = None) -> Document | None:
+    """The corpus record as an archive :class:`~gazette.model.Document`, text as it is.
+
+    No rendering and no ingest: the title is the record's (outer spaces and 《》 removed),
+    the paragraphs are its text's non-blank lines, stripped (``##`` Markdown heading
+    marks of ``laws`` removed). Metadata as the kind has it:
+
+    * date (成文, 发布 and, unless the record has its own, 施行日期): ``written_date``
+      (state_council), ``issuance_date`` (local_policies), ``version_date`` (laws);
+    * issuer: ``issuer``; for local_policies the ``geography`` (a place, the nearest
+      field), for laws the last part of ``category`` (e.g. 上海地方法规);
+    * 发文字号: the record's ``doc_number`` when it parses (for local_policies it is
+      sometimes a cited document's number, see the corpus README);
+    * ``source_file`` is ``<kind>.jsonl#<record_id>``.
+
+    The id is the archive's own (:func:`gazette.ids.document_id`: 发文字号, else title and
+    date), so records that are the same document share one. With ``key`` the id is made
+    from ``key`` instead, so every record (or every copy of one, e.g. ``"lp-1#2"``) is a
+    document of its own, as benchmarks want; then a record without title or text still
+    gives one (titled by its record id, its title as text). Without ``key`` such a record
+    gives ``None``.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown corpus kind {kind!r}; expected one of {KINDS}")
+    title = (record.get("title") or "").strip().strip("《》")
+    text = record.get("text") or ""
+    if key is None and (not title or not text):
+        return None
+    title = title or record["record_id"]
+    lines = (line.strip() for line in text.split("\n"))
+    if kind == "laws":
+        lines = (_MARKDOWN_HEADING.sub("", line) for line in lines)
+    paragraphs = [line for line in lines if line]
+    date = parse_cn_date(record.get(_DATE_FIELD[kind]) or "")
+    number = parse_doc_number(record["doc_number"]) if record.get("doc_number") else None
+    issuer = _ISSUER[kind](record)
+    return Document(
+        id=document_id(title, key if key is not None else number.text if number else None, date),
+        title=title,
+        issuers=[issuer] if issuer else [],
+        doc_number=number,
+        written_date=date,
+        published_date=date,
+        effective_date=parse_cn_date(record.get("effective_date") or "") or date,
+        expiry_date=parse_cn_date(record.get("expiry_date") or ""),
+        paragraphs=paragraphs or [title],
+        source_file=f"{kind}.jsonl#{record['record_id']}",
+    )
 
 
 # ------------------------------------------------------------------- cleaning

@@ -1,9 +1,9 @@
 """Sustained load on `gazette serve`: concurrent searches plus occasional writes.
 
 Builds (once, cached in ``--home``) an archive of ``--docs`` real ../shared/corpus
-records loaded as documents (title, paragraphs, date, issuer, 发文字号 — the way
-``bench/api_latency.py`` does), starts ``python -m gazette_cli.main serve`` on a free
-loopback port with a write token, and drives it from this process for ``--duration``
+records loaded as documents (title, paragraphs, date, issuer, 发文字号 — by
+:func:`renderer.corpus.record_to_document`, as ``bench/api_latency.py`` does), starts
+``python -m gazette_cli.main serve`` on a free loopback port with a write token, and drives it from this process for ``--duration``
 seconds after ``--warmup``: ``--clients`` threads searching back to back (a fixed mix
 of real queries, filters, sorts and deeper pages) and one legal-office writer posting
 ``POST /api/v1/documents/{id}/status`` every ``--write-every`` seconds. Concurrency is
@@ -51,46 +51,20 @@ QUERIES: list[dict] = [
 ]
 
 
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def corpus_documents(n: int):
-    """Up to ``n`` documents from the corpus records (state council, policies, laws)."""
-    from gazette.docnumber import parse_doc_number
-    from gazette.ids import document_id
-    from gazette.model import Document
+    """Up to ``n`` documents from the corpus records (state council, policies, laws), at
+    most 400 paragraphs each."""
+    from renderer.corpus import record_to_document
 
     made = 0
-    for name in ("state_council.jsonl", "local_policies.jsonl", "laws.jsonl"):
-        with open(CORPUS / name, encoding="utf-8") as fh:
+    for kind in ("state_council", "local_policies", "laws"):
+        with open(CORPUS / f"{kind}.jsonl", encoding="utf-8") as fh:
             for line in fh:
                 if made >= n:
                     return
                 rec = json.loads(line)
-                title = (rec.get("title") or "").strip().strip("《》") or rec["record_id"]
-                if name == "laws.jsonl":
-                    date, issuer = _date(rec.get("version_date")), (rec.get("category") or "").split("/")[-1] or None
-                elif name == "state_council.jsonl":
-                    date, issuer = _date(rec.get("written_date")), rec.get("issuer")
-                else:
-                    date, issuer = _date(rec.get("issuance_date")), rec.get("geography")
-                number = parse_doc_number(rec.get("doc_number") or "") if name == "state_council.jsonl" else None
-                paragraphs = [p.strip() for p in (rec.get("text") or "").split("\n") if p.strip()]
-                yield Document(
-                    id=document_id(title, rec["record_id"], date),
-                    title=title,
-                    issuers=[issuer] if issuer else [],
-                    doc_number=number,
-                    written_date=date,
-                    published_date=date,
-                    effective_date=_date(rec.get("effective_date")) or date,
-                    expiry_date=_date(rec.get("expiry_date")),
-                    paragraphs=(paragraphs or [title])[:400],
-                )
+                doc = record_to_document(rec, kind, key=rec["record_id"])
+                yield doc.model_copy(update={"paragraphs": doc.paragraphs[:400]})
                 made += 1
 
 

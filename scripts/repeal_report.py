@@ -25,42 +25,23 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from gazette.archive import Archive  # noqa: E402
-from gazette.dates import parse_cn_date  # noqa: E402
-from gazette.docnumber import parse_doc_number  # noqa: E402
-from gazette.ids import document_id  # noqa: E402
 from gazette.model import Document  # noqa: E402
 from gazette.settings import Settings  # noqa: E402
 from ingest.repeal import find_repeals  # noqa: E402
+from renderer.corpus import record_to_document  # noqa: E402
 
 
-def _records(corpus: Path):
-    for name in ("state_council.jsonl", "local_policies.jsonl", "laws.jsonl"):
-        path = corpus / name
+def _documents(corpus: Path):
+    """Every corpus record that is a document (title and text), as one."""
+    for kind in ("state_council", "local_policies", "laws"):
+        path = corpus / f"{kind}.jsonl"
         if not path.is_file():
             continue
         with open(path, encoding="utf-8") as fh:
             for line in fh:
-                yield name, json.loads(line)
-
-
-def _document(name: str, rec: dict) -> Document | None:
-    title = (rec.get("title") or "").strip().strip("《》")
-    text = rec.get("text") or ""
-    if not title or not text:
-        return None
-    number = parse_doc_number(rec.get("doc_number") or "") if rec.get("doc_number") else None
-    date_text = rec.get("written_date") or rec.get("issuance_date") or rec.get("version_date") or ""
-    written = parse_cn_date(date_text)
-    return Document(
-        id=document_id(title, number.text if number else None, written),
-        title=title,
-        issuers=[rec["issuer"]] if rec.get("issuer") else [],
-        doc_number=number,
-        written_date=written,
-        effective_date=written,
-        paragraphs=[p.strip() for p in text.split("\n") if p.strip()],
-        source_file=f"{name}#{rec.get('record_id') or rec.get('url')}",
-    )
+                doc = record_to_document(json.loads(line), kind)
+                if doc is not None:
+                    yield doc
 
 
 def run(corpus: Path, sample: int = 40, seed: int = 1) -> dict:
@@ -68,9 +49,8 @@ def run(corpus: Path, sample: int = 40, seed: int = 1) -> dict:
         archive = Archive(Settings(home=Path(tmp)))
         docs: list[Document] = []
         with archive.store.transaction():
-            for name, rec in _records(corpus):
-                doc = _document(name, rec)
-                if doc is None or archive.store.has_document(doc.id):
+            for doc in _documents(corpus):
+                if archive.store.has_document(doc.id):
                     continue
                 archive.store.put_document(doc)
                 docs.append(doc)

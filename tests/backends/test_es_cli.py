@@ -12,11 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from gazette.archive import export_record
-from gazette.dates import parse_cn_date
-from gazette.docnumber import parse_doc_number
-from gazette.ids import document_id
-from gazette.model import Document
 from gazette_cli.main import app
+from renderer.corpus import record_to_document
 from tests.backends import es_support
 
 runner = CliRunner()
@@ -92,23 +89,10 @@ def test_samples_on_elasticsearch_match_sqlite(es_env, tmp_path):
 def test_a_thousand_real_documents_on_elasticsearch(es_env, tmp_path, corpus_dir):
     lines = []
     seen = set()
-    for name in ("local_policies.jsonl", "state_council.jsonl"):
-        for raw in (corpus_dir / name).read_text(encoding="utf-8").splitlines():
-            rec = json.loads(raw)
-            title = (rec.get("title") or "").strip("《》 ")
-            if not title or not rec.get("text"):
-                continue
-            number = parse_doc_number(rec["doc_number"]) if rec.get("doc_number") else None
-            written = parse_cn_date(rec.get("written_date") or rec.get("issuance_date") or "")
-            doc = Document(
-                id=document_id(title, number.text if number else None, written),
-                title=title,
-                issuers=[rec.get("issuer") or rec.get("geography") or "未知"],
-                doc_number=number,
-                written_date=written,
-                paragraphs=[p for p in rec["text"].split("\n") if p.strip()],
-            )
-            if doc.id not in seen:
+    for kind in ("local_policies", "state_council"):
+        for raw in (corpus_dir / f"{kind}.jsonl").read_text(encoding="utf-8").splitlines():
+            doc = record_to_document(json.loads(raw), kind)
+            if doc is not None and doc.id not in seen:
                 seen.add(doc.id)
                 lines.append(json.dumps(export_record(doc), ensure_ascii=False))
     assert len(lines) >= 1000
