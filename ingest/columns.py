@@ -78,6 +78,35 @@ def char_rows(chars: Iterable[Mapping], tolerance: float = 3.0) -> list[list[Map
     return rows
 
 
+def _row_cover(rows: list[list[Mapping]], lo: int, hi: int) -> list[int]:
+    """For each integer x in ``[lo, hi)``, how many rows have a character over it."""
+    diff = [0] * (hi - lo + 1)
+    for row in rows:
+        spans = sorted(
+            (max(lo, int(float(c["x0"]) - 0.5)), min(hi, int(float(c["x1"]) + 0.5) + 1)) for c in row
+        )
+        start = end = None
+        for a, b in spans:
+            if a >= b:
+                continue
+            if start is None:
+                start, end = a, b
+            elif a <= end:
+                end = max(end, b)
+            else:
+                diff[start - lo] += 1
+                diff[end - lo] -= 1
+                start, end = a, b
+        if start is not None:
+            diff[start - lo] += 1
+            diff[end - lo] -= 1
+    cover, n = [], 0
+    for d in diff[:-1]:
+        n += d
+        cover.append(n)
+    return cover
+
+
 def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
     """The gutter of a two-column page, else ``None`` (see the module docstring)."""
     chars = [c for c in chars if str(c.get("text", "")).strip()]
@@ -90,16 +119,7 @@ def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
     right = max(float(c["x1"]) for c in chars)
     span = right - left
     lo, hi = int(left + span * 0.3), int(left + span * 0.7) + 1
-    cover = [0] * (hi - lo)
-    for row in rows:
-        hit = bytearray(hi - lo)
-        for c in row:
-            a = max(lo, int(float(c["x0"]) - 0.5))
-            b = min(hi, int(float(c["x1"]) + 0.5) + 1)
-            for x in range(a, b):
-                hit[x - lo] = 1
-        for i, h in enumerate(hit):
-            cover[i] += h
+    cover = _row_cover(rows, lo, hi)
     limit = MAX_COVER * len(rows)
     best: tuple[int, int] | None = None
     start = None

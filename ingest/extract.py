@@ -6,11 +6,13 @@ text :class:`Line` objects (text, box, font size, colour) in reading order, with
 look-alike code points folded (:func:`gazette.analysis.fold_lookalikes`) and nothing
 else changed: punctuation stays as printed, spaces stay (the clean stage decides).
 
-Why two libraries: pypdfium2 opens and validates the file quickly and gives clear
-error codes (wrong password, bad format); pdfplumber gives per-character positions,
-sizes and colours, which the clean stage needs to find header/footer bands, line
-widths and red 发文机关标志 lines, and its ``dedupe_chars`` removes the doubled
-characters of fake bold.
+Why two libraries: pypdfium2 opens and validates the file and reads every page's
+characters with their boxes, sizes and fill colours (:mod:`ingest.chars`) about ten
+times faster than pdfminer; lines, columns (:mod:`ingest.columns`) and fake-bold
+doubles are worked out from those characters here. pdfplumber is opened only when it is
+needed: for a page with ruled lines, whose tables its table finder keeps as rows, and as
+the second extractor of :mod:`ingest.recover` for a page whose text pypdfium2 cannot map
+to Unicode.
 
 Every third-party failure is translated at this boundary into one of
 :class:`~gazette.errors.NotAPDF`, :class:`~gazette.errors.EncryptedPDF`,
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
+from ingest.chars import Char, RawLine, build_lines, page_chars
 from ingest.columns import Gutter, find_gutter, fits, widens
 from ingest.lookalikes import fold
 from ingest.recover import recover_pages
@@ -71,7 +74,8 @@ class PageText:
     height: float
     lines: list[Line] = field(default_factory=list)
     image_count: int = 0
-    #: where the text came from: "text" (pdfplumber), "pdfium", "ocr" or "none"
+    #: where the text came from: "text" (the file's text layer), "pdfium" (the second
+    #: extractor, :mod:`ingest.recover`), "ocr" or "none"
     source: str = "text"
     ocr_confidence: float | None = None
     #: "ocr" (text read by OCR), "ocr_unavailable" (needed OCR, none ran)
@@ -269,53 +273,6 @@ def _column_segments(page, number: int, gutter: Gutter) -> list[tuple[float, lis
     return segments
 
 
-def _pdfium_lines(doc, index: int) -> list[Line]:
-    """Lines of one page read with pypdfium2: the second extractor for pages whose
-    fonts pdfminer cannot map to Unicode (``(cid:N)`` output). Geometry comes from
-    the character boxes; colour is not read (``red`` stays false)."""
-    import pypdfium2.raw as pdfium_c
-
-    page = doc[index]
-    height = page.get_height()
-    tp = page.get_textpage()
-    try:
-        n = tp.count_chars()
-        text = tp.get_text_range(0, n) if n else ""
-        lines: list[Line] = []
-        cur: list[tuple[str, tuple[float, float, float, float], float]] = []
-
-        def flush() -> None:
-            chars = [c for c in cur if c[0].strip()]
-            if chars:
-                x0 = min(c[1][0] for c in chars)
-                x1 = max(c[1][2] for c in chars)
-                top = height - max(c[1][3] for c in chars)
-                bottom = height - min(c[1][1] for c in chars)
-                lines.append(
-                    Line(
-                        text=fold("".join(c[0] for c in cur).strip()),
-                        page=index + 1,
-                        x0=x0,
-                        x1=x1,
-                        top=top,
-                        bottom=bottom,
-                        size=statistics.median(c[2] for c in chars),
-                    )
-                )
-            cur.clear()
-
-        for i, ch in enumerate(text[:n]):
-            if ch in "\r\n":
-                flush()
-                continue
-            cur.append((ch, tp.get_charbox(i), float(pdfium_c.FPDFText_GetFontSize(tp.raw, i))))
-        flush()
-        return lines
-    finally:
-        tp.close()
-        page.close()
-
-
 def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
     """Open ``path`` and return its positioned lines (see the module docstring).
 
@@ -331,12 +288,14 @@ def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
     sha = hashlib.sha256(data).hexdigest()
     doc = _open_pdfium(data, name)
     page_count = len(doc)
+    reader = _Reader(data, doc)
     try:
-        pages, warnings = _extract_pages(data, name, doc)
+        pages, warnings = _extract_pages(reader, name)
         if not pages:
             raise UnreadablePDF(f"{name}: the PDF has no pages")
-        recover_pages(doc, pages, warnings, ocr=ocr, reread=lambda number: _pdfium_lines(doc, number - 1))
+        recover_pages(doc, pages, warnings, ocr=ocr, reread=reader.reread)
     finally:
+        reader.close()
         doc.close()
     return _finish(str(path), name, sha, page_count, pages, warnings)
 
@@ -378,44 +337,128 @@ def _out_of_memory(exc: BaseException) -> bool:
     return False
 
 
-def _extract_pages(data: bytes, name: str, doc) -> tuple[list[PageText], list[str]]:
-    import pdfplumber
+def _line_of(raw: RawLine, number: int, gutter: Gutter | None = None, column: int = 0) -> Line:
+    """A :class:`Line` from a line built of pypdfium2 characters; column lines get block
+    coordinates."""
+    x0, x1 = raw.x0, raw.x1
+    if gutter is not None and column:
+        x0, x1 = gutter.to_block(x0, column), gutter.to_block(x1, column)
+    return Line(
+        text=fold(raw.text),
+        page=number,
+        x0=x0,
+        x1=x1,
+        top=raw.top,
+        bottom=raw.bottom,
+        size=round(raw.size, 1),
+        red=raw.red,
+        column=column if gutter is not None else 0,
+    )
 
+
+def _char_lines(chars: list[Char], number: int, height: float, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], Gutter | None]:
+    """Positioned lines of one page's pypdfium2 characters in reading order — the same
+    reading as :func:`_page_lines` (columns, ``hint``, ``use_hint``) for a page without
+    ruled tables."""
+    gutter = hint if use_hint and hint is not None else find_gutter(chars)
+    if gutter is None and hint is not None and fits(chars, hint):
+        gutter = hint
+    if gutter is None:
+        return [_line_of(raw, number) for raw in build_lines(chars)], None
+    full = [raw for raw in build_lines(chars) if any(gutter.crosses(c.x0, c.x1) for c in raw.chars)]
+    segments: list[tuple[float, list[Line]]] = [(raw.top, [_line_of(raw, number)]) for raw in full]
+    taken = {id(c) for raw in full for c in raw.chars}
+    rest = [c for c in chars if id(c) not in taken and not c.text.isspace()]
+    cuts = [0.0] + [v for raw in full for v in (raw.top, raw.bottom)] + [height + 1]
+    for top, bottom in zip(cuts[::2], cuts[1::2]):
+        if bottom - top < 1:
+            continue
+        inside = [c for c in rest if top <= (c.top + c.bottom) / 2 < bottom]
+        band: list[Line] = []
+        for column in (1, 2):
+            side = [c for c in inside if ((c.x0 + c.x1) / 2 < gutter.middle) == (column == 1)]
+            band.extend(_line_of(raw, number, gutter, column) for raw in build_lines(side))
+        if band:
+            segments.append((band[0].top or top, band))
+    segments.sort(key=lambda s: (round(s[0], 0), s[1][0].x0 or 0.0))
+    return [ln for _, lines in segments for ln in lines], gutter
+
+
+class _Reader:
+    """Reads the pages of one file: pypdfium2 characters first; pdfplumber (opened
+    once, on first need) for pages with ruled lines — its table finder keeps a table's
+    rows — and as the second extractor of :mod:`ingest.recover`."""
+
+    def __init__(self, data: bytes, doc) -> None:
+        self.data = data
+        self.doc = doc
+        self._pdf = None
+
+    def plumber(self):
+        if self._pdf is None:
+            import pdfplumber
+
+            self._pdf = pdfplumber.open(io.BytesIO(self.data))
+        return self._pdf
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None
+
+    def page(self, number: int, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], int, Gutter | None]:
+        """Lines, image count and gutter of page ``number`` (1-based)."""
+        page = self.doc[number - 1]
+        try:
+            chars = page_chars(page)
+        finally:
+            page.close()
+        if chars.has_rules:
+            lines, gutter = _page_lines(self.plumber().pages[number - 1], number, hint, use_hint=use_hint)
+            return lines, chars.image_count, gutter
+        lines, gutter = _char_lines(chars.chars, number, chars.height, hint, use_hint=use_hint)
+        return lines, chars.image_count, gutter
+
+    def reread(self, number: int) -> list[Line]:
+        """Page ``number`` read by pdfplumber (pdfminer's font decoding)."""
+        return _page_lines(self.plumber().pages[number - 1], number)[0]
+
+
+def _extract_pages(reader: _Reader, name: str) -> tuple[list[PageText], list[str]]:
     pages: list[PageText] = []
     warnings: list[str] = []
     gutters: dict[int, Gutter] = {}
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            for i, page in enumerate(pdf.pages, start=1):
+        for i in range(1, len(reader.doc) + 1):
+            try:
+                lines, images, gutter = reader.page(i)
+            except Exception as exc:
+                if _out_of_memory(exc):
+                    # A page that exhausts the worker's memory limit (e.g. a zip-bomb
+                    # content stream) must reject the file, not silently drop the page.
+                    raise MemoryError(f"page {i}") from exc
+                warnings.append(f"page {i}: text could not be extracted ({type(exc).__name__})")
+                lines, images, gutter = [], 0, None
+            if gutter is not None:
+                gutters[i] = gutter
+            width, height = reader.doc.get_page_size(i - 1)
+            pages.append(PageText(i, float(width), float(height), lines, images))
+        # pages too short to show their columns, and pages whose white band is wider than
+        # the gutter (a short column), follow the file's most common gutter
+        if gutters:
+            common = Counter((round(g.x0), round(g.x1)) for g in gutters.values()).most_common(1)[0][0]
+            hint = next(g for g in gutters.values() if (round(g.x0), round(g.x1)) == common)
+            for pt in pages:
+                own = gutters.get(pt.number)
+                wider = own is not None and widens(own, hint)
+                if (own is not None and not wider) or not pt.lines:
+                    continue
                 try:
-                    lines, gutter = _page_lines(page, i)
-                    images = len(page.images)
-                except Exception as exc:
-                    if _out_of_memory(exc):
-                        # A page that exhausts the worker's memory limit (e.g. a zip-bomb
-                        # content stream) must reject the file, not silently drop the page.
-                        raise MemoryError(f"page {i}") from exc
-                    warnings.append(f"page {i}: text could not be extracted ({type(exc).__name__})")
-                    lines, images, gutter = [], 0, None
+                    lines, _, gutter = reader.page(pt.number, hint, use_hint=wider)
+                except Exception:  # pragma: no cover - the first pass read this page
+                    continue
                 if gutter is not None:
-                    gutters[i] = gutter
-                pages.append(PageText(i, float(page.width), float(page.height), lines, images))
-            # pages too short to show their columns, and pages whose white band is wider than
-            # the gutter (a short column), follow the file's most common gutter
-            if gutters:
-                common = Counter((round(g.x0), round(g.x1)) for g in gutters.values()).most_common(1)[0][0]
-                hint = next(g for g in gutters.values() if (round(g.x0), round(g.x1)) == common)
-                for pt in pages:
-                    own = gutters.get(pt.number)
-                    wider = own is not None and widens(own, hint)
-                    if (own is not None and not wider) or not pt.lines:
-                        continue
-                    try:
-                        lines, gutter = _page_lines(pdf.pages[pt.number - 1], pt.number, hint, use_hint=wider)
-                    except Exception:  # pragma: no cover - the first pass read this page
-                        continue
-                    if gutter is not None:
-                        pt.lines = lines
+                    pt.lines = lines
     except MemoryError:
         raise
     except Exception as exc:

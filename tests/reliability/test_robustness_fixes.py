@@ -15,18 +15,19 @@ import pytest
 from ingest import extract
 
 
-class _Page:
-    width = height = 100.0
+def _two_page_reader(tmp_path: Path) -> extract._Reader:
+    """A reader over a real two-page PDF (made by the project's renderer)."""
+    import pypdfium2 as pdfium
 
+    from renderer import DocSpec, render_document
 
-class _Pdf:
-    pages = [_Page(), _Page()]
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
+    path = tmp_path / "two.pdf"
+    spec = DocSpec(title="关于测试两页文件的通知", paragraphs=["正文段落。" * 60] * 12)
+    render_document(spec, path)
+    data = path.read_bytes()
+    doc = pdfium.PdfDocument(data)
+    assert len(doc) >= 2
+    return extract._Reader(data, doc)
 
 
 def _pdfminer_memory_error(*args, **kwargs):
@@ -38,27 +39,23 @@ def _pdfminer_memory_error(*args, **kwargs):
         raise PdfminerException(exc)  # how pdfplumber wraps pdfminer's errors
 
 
-def test_page_out_of_memory_rejects_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_page_out_of_memory_rejects_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page exhausting the memory limit (a zip-bomb content stream) used to be dropped
     with a warning and the rest of the file ingested: a document silently missing a page."""
-    import pdfplumber
-
-    monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: _Pdf())
-    monkeypatch.setattr(extract, "_page_lines", _pdfminer_memory_error)
+    reader = _two_page_reader(tmp_path)
+    monkeypatch.setattr(extract._Reader, "page", _pdfminer_memory_error)
     with pytest.raises(MemoryError):
-        extract._extract_pages(b"%PDF-", "bomb.pdf", None)
+        extract._extract_pages(reader, "bomb.pdf")
 
 
-def test_other_page_errors_stay_warnings(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pdfplumber
-
+def test_other_page_errors_stay_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args, **kwargs):
         raise ValueError("odd operator")
 
-    monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: _Pdf())
-    monkeypatch.setattr(extract, "_page_lines", broken)
-    pages, warnings = extract._extract_pages(b"%PDF-", "odd.pdf", None)
-    assert len(pages) == 2 and all("could not be extracted" in w for w in warnings)
+    reader = _two_page_reader(tmp_path)
+    monkeypatch.setattr(extract._Reader, "page", broken)
+    pages, warnings = extract._extract_pages(reader, "odd.pdf")
+    assert len(pages) == len(reader.doc) and all("could not be extracted" in w for w in warnings)
 
 
 def test_out_of_memory_detection() -> None:
