@@ -4,10 +4,11 @@ Elasticsearch index.
 
 Documents come from :func:`bench.common.synth_documents`. The analyser runs in
 ``workers`` processes (:func:`gazette.backends.sqlite.analyse`,
-:func:`gazette.backends.elasticsearch.to_source`) with jieba answered from the
-paragraph cache (:class:`bench.common.ParagraphWords`); the main process stores the
-records and writes the index. A finished build leaves ``build.json`` (its figures) in
-its folder; a folder without it is rebuilt from scratch.
+:func:`gazette.backends.elasticsearch.to_source`, the latter with jieba answered from
+the paragraph cache :class:`bench.common.ParagraphWords`); the main process stores the
+records and writes the index, then merges the SQLite full-text segments as ``gazette
+reindex`` does. A finished build leaves ``build.json`` (its figures) in its folder; a
+folder without it is rebuilt from scratch.
 
     python bench/archive_build.py --docs 10000 [--es]
 """
@@ -89,7 +90,6 @@ def build_sqlite(
         return home, json.loads(done.read_text())
     if home.exists():
         shutil.rmtree(home)
-    pw = ParagraphWords.load(work, workers) if n >= CACHE_FROM else None
     log(f"building SQLite archive of {n:,} documents in {home}")
     archive = Archive(Settings(home=home))
     store, backend = archive.store, archive.backend
@@ -105,7 +105,7 @@ def build_sqlite(
         f"  stored {n:,} records ({text_bytes / 1e6:.0f} MB of text) in {t_store:.0f} s"
     )
     t1 = time.monotonic()
-    with cached_words(pw), mp.get_context("fork").Pool(workers) as pool:
+    with mp.get_context("fork").Pool(workers) as pool:
         rows = (
             r
             for batch in _bounded_imap(
@@ -114,6 +114,7 @@ def build_sqlite(
             for r in batch
         )
         indexed = backend.index_analysed(rows)
+    backend.optimize()
     t_index = time.monotonic() - t1
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     log(f"  indexed {indexed:,} documents in {t_index:.0f} s")

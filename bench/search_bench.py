@@ -8,9 +8,11 @@
 * **Search**: on the cached archives of each ``--sizes`` (see ``bench/archive_build.py``),
   every query of :data:`KINDS` is run ``--rounds`` times per backend after one warm-up
   pass, in-process through the backend's ``search`` (page 1, 10 hits, highlights
-  included); p50/p95/p99 per kind.
+  included); p50/p95/p99 per kind. The SQLite result cache is off unless ``--cache``
+  (with it, every timed search repeats a warm-up query and is answered from the cache).
 
     python bench/search_bench.py --sizes 10000 100000 --es http://127.0.0.1:9200
+    python bench/search_bench.py --sizes 10000 100000 --index-docs 0   # search only
 """
 
 from __future__ import annotations
@@ -231,6 +233,7 @@ def run(
     index_docs: int,
     rounds: int,
     workers: int,
+    cache: bool = False,
 ) -> dict:
     from archive_build import build_es, build_sqlite
 
@@ -238,19 +241,22 @@ def run(
     from gazette.settings import Settings
 
     result: dict = {"indexing": {}, "search": {}, "builds": {}}
-    docs = list(synth_documents(index_docs, seed=7))
-    mb = sum(len(d.text.encode()) for d in docs) / 1e6
-    log(f"indexing {index_docs} documents ({mb:.1f} MB)")
-    result["indexing"]["documents"] = index_docs
-    result["indexing"]["text_mb"] = round(mb, 2)
-    result["indexing"]["sqlite"] = index_sqlite(docs, workers)
-    if es_url:
-        result["indexing"]["elasticsearch"] = index_es(docs, es_url, workers)
+    if index_docs:
+        docs = list(synth_documents(index_docs, seed=7))
+        mb = sum(len(d.text.encode()) for d in docs) / 1e6
+        log(f"indexing {index_docs} documents ({mb:.1f} MB)")
+        result["indexing"]["documents"] = index_docs
+        result["indexing"]["text_mb"] = round(mb, 2)
+        result["indexing"]["sqlite"] = index_sqlite(docs, workers)
+        if es_url:
+            result["indexing"]["elasticsearch"] = index_es(docs, es_url, workers)
     for n in sizes:
         home, figures = build_sqlite(work, n, workers=workers)
         result["builds"][f"sqlite_{n}"] = figures
         log(f"search latency, SQLite, {n:,} documents")
-        archive = Archive(Settings(home=home))
+        archive = Archive(
+            Settings(home=home, search_cache_size=512 if cache else 0)
+        )
         result["search"][f"sqlite_{n}"] = search_latency(archive.backend, rounds)
         archive.close()
         if es_url:
@@ -265,12 +271,13 @@ def run(
 def render(result: dict) -> str:
     lines = []
     idx = result["indexing"]
-    rows = []
-    for backend in ("sqlite", "elasticsearch"):
-        for label, f in idx.get(backend, {}).items():
-            rows.append([backend, label, f["docs_s"], f["mb_s"]])
-    lines.append(f"Indexing {idx['documents']} documents ({idx['text_mb']} MB)")
-    lines.append(table(rows, ["backend", "analyser", "docs/s", "MB/s"]))
+    if idx:
+        rows = []
+        for backend in ("sqlite", "elasticsearch"):
+            for label, f in idx.get(backend, {}).items():
+                rows.append([backend, label, f["docs_s"], f["mb_s"]])
+        lines.append(f"Indexing {idx['documents']} documents ({idx['text_mb']} MB)")
+        lines.append(table(rows, ["backend", "analyser", "docs/s", "MB/s"]))
     rows = []
     for key, kinds in result["search"].items():
         for kind, f in kinds.items():
@@ -287,13 +294,26 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=default_work())
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--es", help="Elasticsearch URL (omit to measure SQLite only)")
-    parser.add_argument("--index-docs", type=int, default=2000)
+    parser.add_argument(
+        "--index-docs", type=int, default=2000, help="0 skips the indexing figures"
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--cache",
+        action="store_true",
+        help="keep the SQLite result cache on (repeated queries are then cache hits)",
+    )
     args = parser.parse_args()
     result = run(
-        args.work, args.sizes, args.es, args.index_docs, args.rounds, args.workers
+        args.work,
+        args.sizes,
+        args.es,
+        args.index_docs,
+        args.rounds,
+        args.workers,
+        cache=args.cache,
     )
     print(render(result))
     if args.json:

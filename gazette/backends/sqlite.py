@@ -1,30 +1,39 @@
 """The embedded search backend: FTS5 tables in the archive's own SQLite file.
 
-One FTS5 table ``docs_fts`` (rowid = ``documents.rowid``) with four columns filled
-from :mod:`gazette.analysis`:
+Two FTS5 tables (rowid = ``documents.rowid``) hold the character tokens of
+:func:`gazette.analysis.chars` (Han characters one by one, ASCII runs whole) of the
+title and the body, each in its own column:
 
-* ``title_grams`` / ``body_grams`` — the character tokens of the text
-  (:func:`gazette.analysis.chars`: Han characters one by one, ASCII runs whole) turned
-  into overlapping Han *bigrams* — one token per position, so an FTS5 phrase of
-  bigrams is an exact-substring match (ignoring punctuation and spaces), with posting
-  lists far shorter than single characters'. A 1-character query is a prefix query on
-  the bigrams, served by a 3-byte prefix index (one UTF-8 Han character);
-* ``title_words`` / ``body_words`` — jieba search-mode words. They are indexed but not
-  queried: OR-ing them into the match for ranking tripled the cost of every search; the
-  rank is BM25 over the gram phrases, title weighted above body.
+* ``docs_fts`` (``title_grams`` / ``body_grams``) — the tokens turned into overlapping
+  Han *bigrams*, one token per position, so an FTS5 phrase of bigrams is an
+  exact-substring match (ignoring punctuation and spaces), with posting lists far
+  shorter than single characters'. Terms of two or more characters are matched here;
+* ``docs_chars`` (``title_chars`` / ``body_chars``) — the tokens themselves. A term
+  ending in a Han character that no other Han character precedes (``房``, ``2022年``)
+  is a phrase here: on the bigrams its last character would be a prefix query merging
+  thousands of terms, here it is one posting list.
+
+No jieba words are indexed (they were never queried; the rank is BM25 over the
+matching phrases, title weighted above body, on ``docs_fts`` when the query has a
+term there, else on ``docs_chars``).
 
 User text is reduced to analyser tokens (letters, digits, Han characters) before it is
 quoted into an FTS5 expression, so no input can reach FTS5 as syntax. Filters, the
-``as_of`` status and facets are evaluated in SQL on the ``documents`` table; snippets
-are cut from the original text by :func:`gazette.analysis.snippets`.
+``as_of`` status and facets are evaluated in SQL on the short ``docs_meta`` rows;
+snippets are cut from the original text by :func:`gazette.analysis.snippets`.
 
-Speed: an unfaceted search counts its matches with the unranked expression and ranks
-with ``ORDER BY bm25 LIMIT`` (SQLite keeps only the top of the sort); a faceted one
-evaluates the unranked match once into a temporary table for the count and facets.
-Results are kept in a small per-process LRU cache keyed by the query and a *search
-generation* (a ``meta`` row that every index/delete/clear bumps in its own write
-transaction and every search reads, so a write in any process invalidates the cache
-of every process).
+Speed: totals and facets are exact. A faceted search keeps the match's rowids in a
+temporary table and groups them one facet at a time; an unfaceted one counts with the
+unranked expression unless the page is short. BM25 costs time for every row it
+scores, so the ranked order is tiered: the matches, most recently indexed (highest
+rowid) first, are cut into tiers of ``RANK_WINDOW``, ranked by BM25 within a tier, tier
+after tier (bounds found by reverse rowid scans). Up to ``RANK_WINDOW`` matches this is
+plain BM25; on a huge match set the first page is the best BM25 matches of the newest
+``RANK_WINDOW``, not of the whole archive, and paging stays consistent. Results are kept in a small per-process LRU
+cache keyed by the query and a *search generation* (a ``meta`` row that every
+index/delete/clear bumps in its own write transaction and every search reads, so a
+write in any process invalidates the cache of every process). ``reindex`` (and the
+benchmark build) merges the FTS5 segments (:meth:`SQLiteBackend.optimize`).
 """
 
 from __future__ import annotations
@@ -46,9 +55,12 @@ from gazette.store import Store
 
 _FTS_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5(
-    title_grams, body_grams, title_words, body_words,
-    tokenize = "unicode61 remove_diacritics 0 tokenchars '.'",
-    prefix = '3'
+    title_grams, body_grams,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '.'"
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS docs_chars USING fts5(
+    title_chars, body_chars,
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '.'"
 );
 CREATE TABLE IF NOT EXISTS docs_meta (
     rowid INTEGER PRIMARY KEY,
@@ -62,16 +74,24 @@ CREATE TABLE IF NOT EXISTS docs_meta (
     invalid_from TEXT,
     invalid_status TEXT,
     doc_number_prefix TEXT,
-    is_normative INTEGER NOT NULL,
+    is_normative INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_meta_date ON docs_meta(written_date IS NULL, written_date DESC, id);
+CREATE TABLE IF NOT EXISTS docs_hit (
+    rowid INTEGER PRIMARY KEY,
     hit TEXT NOT NULL
 );
 """
-# ``docs_meta`` holds, per indexed document, the filter/facet fields and (``hit``, JSON)
-# the fields a result line shows, in short rows: evaluating a match touches only these
-# rows, never the documents table's long rows with the full text and record JSON.
+# ``docs_meta`` holds, per indexed document, the filter/facet fields in short rows:
+# evaluating a match joins only these rows, never the documents table's long rows
+# with the full text and record JSON, nor ``docs_hit`` (JSON of the fields a result
+# line shows), which is read for the page's hits only. ``docs_meta_date`` serves the
+# date order (newest first) without sorting the whole archive.
+
+_TABLES = ("docs_fts", "docs_chars", "docs_meta", "docs_hit")
 
 # BM25 weights per column: title matches count more than body matches.
-_WEIGHTS = (6.0, 1.0, 6.0, 1.0)
+_WEIGHTS = (6.0, 1.0)
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -113,27 +133,38 @@ def grams_text(text: str) -> str:
 
 
 def _query_phrase(tokens: tuple[str, ...]) -> str:
-    """FTS5 phrase matching ``tokens`` as a substring of an indexed gram stream.
+    """FTS5 phrase (on ``docs_fts``) matching ``tokens`` as a substring of an indexed
+    gram stream, for a term :func:`_on_chars` leaves to the bigrams.
 
     Positions are those of :func:`grams`, except at the end: the last Han character of
     the query may be followed by anything in a document, so it is covered by the
-    preceding bigram, or — for a query ending in a lone Han character — by a prefix.
+    preceding bigram.
     """
     out = grams(list(tokens))
-    prefix = False
     if _is_han(tokens[-1]):
-        if len(tokens) >= 2 and _is_han(tokens[-2]):
-            out = out[:-1]
-        else:
-            prefix = True
-    quoted = '"' + " ".join(t.replace('"', '""') for t in out) + '"'
-    return quoted + (" *" if prefix else "")
+        out = out[:-1]
+    return '"' + " ".join(t.replace('"', '""') for t in out) + '"'
+
+
+def _on_chars(term: analysis.QueryTerm) -> bool:
+    """A term the unigram table ``docs_chars`` serves: one ending in a Han character
+    not preceded by another (``房``, ``2022年``). In the gram stream its last character
+    would be the first half of any bigram — a prefix query over many terms."""
+    tokens = term.chars
+    return _is_han(tokens[-1]) and (len(tokens) == 1 or not _is_han(tokens[-2]))
+
+
+def _chars_expression(terms: list[analysis.QueryTerm]) -> str:
+    """The FTS5 expression (on ``docs_chars``) requiring each term as a phrase of
+    character tokens, which is an exact substring match in the character stream."""
+    return " AND ".join(
+        '"' + " ".join(c.replace('"', '""') for c in t.chars) + '"' for t in terms
+    )
 
 
 def _match_expression(terms: list[analysis.QueryTerm]) -> str:
     """The FTS5 expression of the required phrases; the rank is BM25 over them."""
-    required = [f"{{title_grams body_grams}} : {_query_phrase(t.chars)}" for t in terms]
-    return " AND ".join(f"({r})" for r in required)
+    return " AND ".join(f"({_query_phrase(t.chars)})" for t in terms)
 
 
 def _bump_generation(conn: sqlite3.Connection) -> None:
@@ -163,12 +194,14 @@ class IndexRow(NamedTuple):
     """What :meth:`SQLiteBackend.index_analysed` writes for one document.
 
     :func:`analyse` computes it from a stored document with no database access, so a
-    bulk load can run the analyser (jieba) in several processes.
+    bulk load can run the analyser in several processes.
     """
 
     id: str
-    fts: tuple[str, str, str, str]
+    grams: tuple[str, str]
+    chars: tuple[str, str]
     meta: tuple
+    hit: str
 
 
 def _iso(value) -> str | None:
@@ -177,7 +210,6 @@ def _iso(value) -> str | None:
 
 def analyse(doc: Document) -> IndexRow:
     """The index row of a stored document: analyser tokens, filter and hit fields."""
-    text = doc.text
     fields = index_fields(doc)
     number = doc.doc_number.text if doc.doc_number else doc.doc_number_raw
     hit = {
@@ -203,15 +235,15 @@ def analyse(doc: Document) -> IndexRow:
         fields["invalid_status"],
         doc.doc_number.prefix if doc.doc_number else None,
         int(doc.is_normative),
+    )
+    title, body = analysis.chars(doc.title), analysis.chars(doc.text)
+    return IndexRow(
+        doc.id,
+        (" ".join(grams(title)), " ".join(grams(body))),
+        (" ".join(title), " ".join(body)),
+        meta,
         json.dumps(hit, ensure_ascii=False),
     )
-    fts = (
-        grams_text(doc.title),
-        grams_text(text),
-        analysis.words_text(doc.title),
-        analysis.words_text(text),
-    )
-    return IndexRow(doc.id, fts, meta)
 
 
 class SQLiteBackend:
@@ -220,7 +252,11 @@ class SQLiteBackend:
     name = "sqlite"
 
     #: Bumped whenever the index layout changes; an older index is rebuilt on open.
-    FTS_VERSION = "4"
+    FTS_VERSION = "5"
+
+    #: Matches ranked together by BM25: the ranked order is tier after tier of this
+    #: many, most recently indexed first (see module docstring).
+    RANK_WINDOW = 2000
 
     #: Results kept per process (0 disables the cache).
     CACHE_SIZE = 512
@@ -238,9 +274,7 @@ class SQLiteBackend:
             "SELECT value FROM meta WHERE key='fts_version'"
         ).fetchone()
         if row is None or row[0] != self.FTS_VERSION:
-            store.executescript(
-                "DROP TABLE IF EXISTS docs_fts; DROP TABLE IF EXISTS docs_meta;"
-            )
+            store.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in _TABLES))
             store.executescript(_FTS_SCHEMA)
             with store.transaction() as conn:
                 self.reindex(store.iter_documents())
@@ -257,10 +291,7 @@ class SQLiteBackend:
         if getattr(self._tuned, "conn", None) is not conn:
             for pragma in _PRAGMAS:
                 conn.execute(pragma)
-            conn.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS hits(rid INTEGER PRIMARY KEY, score REAL, st TEXT,"
-                " issuer TEXT, year INTEGER, doc_type TEXT, wd TEXT, id TEXT)"
-            )
+            conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched(rid INTEGER PRIMARY KEY)")
             self._tuned.conn = conn
         return conn
 
@@ -285,18 +316,26 @@ class SQLiteBackend:
                             f"document {r.id} must be stored before it is indexed"
                         )
                     rowids.append(found[0])
+                keys = [(rid,) for rid in rowids]
+                conn.executemany("DELETE FROM docs_fts WHERE rowid=?", keys)
+                conn.executemany("DELETE FROM docs_chars WHERE rowid=?", keys)
                 conn.executemany(
-                    "DELETE FROM docs_fts WHERE rowid=?", [(rid,) for rid in rowids]
+                    "INSERT INTO docs_fts(rowid, title_grams, body_grams) VALUES (?,?,?)",
+                    [(rid, *r.grams) for rid, r in zip(rowids, pending)],
                 )
                 conn.executemany(
-                    "INSERT INTO docs_fts(rowid, title_grams, body_grams, title_words, body_words) VALUES (?,?,?,?,?)",
-                    [(rid, *r.fts) for rid, r in zip(rowids, pending)],
+                    "INSERT INTO docs_chars(rowid, title_chars, body_chars) VALUES (?,?,?)",
+                    [(rid, *r.chars) for rid, r in zip(rowids, pending)],
                 )
                 conn.executemany(
                     "INSERT OR REPLACE INTO docs_meta(rowid, id, public, issuer, doc_type, year, written_date,"
-                    " expiry_date, invalid_from, invalid_status, doc_number_prefix, is_normative, hit)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " expiry_date, invalid_from, invalid_status, doc_number_prefix, is_normative)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                     [(rid, *r.meta) for rid, r in zip(rowids, pending)],
+                )
+                conn.executemany(
+                    "INSERT OR REPLACE INTO docs_hit(rowid, hit) VALUES (?,?)",
+                    [(rid, r.hit) for rid, r in zip(rowids, pending)],
                 )
                 pending.clear()
 
@@ -318,21 +357,33 @@ class SQLiteBackend:
                     "SELECT rowid FROM docs_meta WHERE id=?", (doc_id,)
                 ).fetchall()
                 for (rowid,) in found:
-                    conn.execute("DELETE FROM docs_fts WHERE rowid=?", (rowid,))
-                    conn.execute("DELETE FROM docs_meta WHERE rowid=?", (rowid,))
+                    for table in _TABLES:
+                        conn.execute(f"DELETE FROM {table} WHERE rowid=?", (rowid,))
 
     def reindex(self, docs: Iterable[Document]) -> int:
         with self.store.transaction() as conn:
             _bump_generation(conn)
-            conn.execute("DELETE FROM docs_fts")
-            conn.execute("DELETE FROM docs_meta")
-            return self.index(docs)
+            for table in _TABLES:
+                conn.execute(f"DELETE FROM {table}")
+            n = self.index(docs)
+            self.optimize()
+            return n
 
     def clear(self) -> None:
         with self.store.transaction() as conn:
             _bump_generation(conn)
-            conn.execute("DELETE FROM docs_fts")
-            conn.execute("DELETE FROM docs_meta")
+            for table in _TABLES:
+                conn.execute(f"DELETE FROM {table}")
+
+    def optimize(self) -> None:
+        """Merge each full-text table's segments into one (after a bulk load).
+
+        Searches read one b-tree per term instead of one per segment left by the
+        incremental merges of many insert batches; the answers do not change.
+        """
+        with self.store.transaction() as conn:
+            for table in ("docs_fts", "docs_chars"):
+                conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
     def count(self) -> int:
         return self.store.conn.execute("SELECT count(*) FROM docs_meta").fetchone()[0]
@@ -405,89 +456,178 @@ class SQLiteBackend:
     def _search(self, query: SearchQuery) -> SearchResult:
         conn = self._conn()
         terms = analysis.query_terms(query.q)
-        where, params = self._where(query)
-        if terms:
-            params["match"] = _match_expression(terms)
-            base = "FROM docs_fts f JOIN docs_meta d ON d.rowid = f.rowid"
-            where.insert(0, "docs_fts MATCH :match")
-        elif query.q.strip():
+        if not terms and query.q.strip():
             # Only punctuation or engine syntax: nothing indexable to look for.
             return SearchResult(
                 total=0, hits=[], facets={} if not query.facets else _empty_facets()
             )
+        where, params = self._where(query)
+        singles = [t for t in terms if _on_chars(t)]
+        phrases = [t for t in terms if not _on_chars(t)]
+        if phrases:
+            # Rank by BM25 over the gram phrases; terms on docs_chars only filter.
+            table = "docs_fts"
+            params["match"] = _match_expression(phrases)
+            if singles:
+                where.insert(
+                    0,
+                    "f.rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)",
+                )
+                params["chars"] = _chars_expression(singles)
+        elif singles:
+            table = "docs_chars"
+            params["match"] = _chars_expression(singles)
+        if terms:
+            base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
+            where.insert(0, f"{table} MATCH :match")
         else:
             base = "FROM docs_meta d"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+        offset = (query.page - 1) * query.size
         ranked = bool(terms) and query.sort != "date"
         if ranked:
-            # BM25 (smaller is better) over the gram phrases, title weighted above body;
-            # ties newest first. SQLite's sorter keeps only the LIMIT's top rows.
-            score = "bm25(docs_fts, {})".format(", ".join(str(w) for w in _WEIGHTS))
-            order = "score, d.written_date IS NULL, d.written_date DESC, d.id"
+            rows = self._ranked_page(conn, table, base, where_sql, params, offset, query.size)
         else:
-            score = "0.0"
-            order = "d.written_date IS NULL, d.written_date DESC, d.id"
-        page_params = {
-            **params,
-            "limit": query.size,
-            "offset": (query.page - 1) * query.size,
-        }
-        rows = conn.execute(
-            f"SELECT d.rowid, d.hit, {score} AS score, ({_STATUS_SQL}) AS st, d.id"
-            f" {base}{where_sql} ORDER BY {order} LIMIT :limit OFFSET :offset",
-            page_params,
-        ).fetchall()
+            rows = conn.execute(
+                f"SELECT d.rowid, 0.0, ({_STATUS_SQL}), d.id {base}{where_sql}"
+                " ORDER BY d.written_date IS NULL, d.written_date DESC, d.id"
+                " LIMIT :limit OFFSET :offset",
+                {**params, "limit": query.size, "offset": offset},
+            ).fetchall()
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
-            # Evaluate the (unranked) match and filters once into a per-connection
-            # temporary table; the count and the facets are grouped scans of it.
-            conn.execute("DELETE FROM temp.hits")
-            conn.execute(
-                f"INSERT INTO temp.hits(rid, st, issuer, year, doc_type)"
-                f" SELECT d.rowid, ({_STATUS_SQL}), d.issuer, d.year, d.doc_type {base}{where_sql}",
-                params,
-            )
-            total = conn.execute("SELECT count(*) FROM temp.hits").fetchone()[0]
-            facets = self._facets(conn) if total else _empty_facets()
-            conn.execute("DELETE FROM temp.hits")
+            total, facets = self._facets(conn, base, where_sql, params, bool(terms))
         elif len(rows) < query.size and (rows or query.page == 1):
             # A short page is the last one: the total follows without counting.
-            total = (query.page - 1) * query.size + len(rows)
+            total = offset + len(rows)
         else:
             total = conn.execute(f"SELECT count(*) {base}{where_sql}", params).fetchone()[0]
-        bodies: dict[int, str] = {}
-        if terms and rows:
+        hits: list[SearchHit] = []
+        if rows:
             marks = ",".join("?" * len(rows))
-            bodies = dict(
+            rowids = [r[0] for r in rows]
+            shown = dict(
                 conn.execute(
-                    f"SELECT rowid, body FROM documents WHERE rowid IN ({marks})",
-                    [r[0] for r in rows],
+                    f"SELECT rowid, hit FROM docs_hit WHERE rowid IN ({marks})", rowids
                 )
             )
-        hits = [self._hit(r, bodies.get(r[0], ""), terms) for r in rows]
+            bodies: dict[int, str] = {}
+            if terms:
+                bodies = dict(
+                    conn.execute(
+                        f"SELECT rowid, body FROM documents WHERE rowid IN ({marks})",
+                        rowids,
+                    )
+                )
+            hits = [self._hit(r, shown[r[0]], bodies.get(r[0], ""), terms) for r in rows]
         return SearchResult(total=total, hits=hits, facets=facets)
 
+    def _ranked_page(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        base: str,
+        where_sql: str,
+        params: dict,
+        offset: int,
+        size: int,
+    ) -> list[tuple]:
+        """Rows ``offset … offset+size`` of the ranked order.
+
+        The matches, newest indexed (highest rowid) first, are cut into tiers of
+        ``RANK_WINDOW``; the order is tier by tier, BM25 (smaller is better; title
+        weighted above body; ties newest first) within a tier. A match set no larger
+        than one tier is thus plain BM25, and a huge one costs BM25 for one or two
+        tiers, never for every match. Tier bounds come from reverse rowid scans, which
+        touch no ranking function.
+        """
+        window = self.RANK_WINDOW
+        score = f"bm25({table}, {', '.join(str(w) for w in _WEIGHTS)})"
+
+        def bound(k: int) -> int | None:
+            """Rowid of the k-th (0-based) match in descending rowid order."""
+            row = conn.execute(
+                f"SELECT f.rowid {base}{where_sql} ORDER BY f.rowid DESC LIMIT 1 OFFSET :k",
+                {**params, "k": k},
+            ).fetchone()
+            return row[0] if row else None
+
+        rows: list[tuple] = []
+        end = offset + size
+        upper = None if offset < window else bound(offset // window * window - 1)
+        for tier in range(offset // window, (end - 1) // window + 1):
+            if tier and upper is None:
+                break  # fewer matches than this tier starts at
+            lower = bound((tier + 1) * window - 1)
+            cond = []
+            if upper is not None:
+                cond.append("f.rowid < :upper")
+            if lower is not None:
+                cond.append("f.rowid >= :lower")
+            start = max(offset, tier * window)
+            rows += conn.execute(
+                f"SELECT d.rowid, {score} AS score, ({_STATUS_SQL}), d.id {base}{where_sql}"
+                + "".join(f" AND {c}" for c in cond)
+                + " ORDER BY score, d.written_date IS NULL, d.written_date DESC, d.id"
+                " LIMIT :limit OFFSET :offset",
+                {
+                    **params,
+                    "upper": upper,
+                    "lower": lower,
+                    "limit": min(end, (tier + 1) * window) - start,
+                    "offset": start - tier * window,
+                },
+            ).fetchall()
+            if lower is None:
+                break  # this tier held the last matches
+            upper = lower
+        return rows
+
     @staticmethod
-    def _facets(conn: sqlite3.Connection) -> dict[str, dict[str, int]]:
-        """Exact facet counts over all matches (one grouped scan of the hits per field)."""
+    def _facets(
+        conn: sqlite3.Connection, base: str, where_sql: str, params: dict, full_text: bool
+    ) -> tuple[int, dict[str, dict[str, int]]]:
+        """Exact total and facet counts over all matches.
+
+        A full-text match is evaluated once, its rowids kept in a per-connection
+        temporary table; each facet is then a one-column grouped join of those rowids
+        with ``docs_meta`` (one grouping by all four columns sorts far more groups and
+        costs several times as much). Without a full-text match the groups scan
+        ``docs_meta`` directly.
+        """
+        source, where = base, where_sql
+        if full_text:
+            conn.execute("DELETE FROM temp.matched")
+            conn.execute(f"INSERT INTO temp.matched(rid) SELECT d.rowid {base}{where_sql}", params)
+            total = conn.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
+            source, where = "FROM temp.matched m JOIN docs_meta d ON d.rowid = m.rid", ""
+        else:
+            total = conn.execute(f"SELECT count(*) {base}{where_sql}", params).fetchone()[0]
         out: dict[str, dict[str, int]] = {}
-        for name, column in zip(FACET_NAMES, ("st", "issuer", "year", "doc_type")):
+        for name, column in zip(
+            FACET_NAMES, (f"({_STATUS_SQL})", "d.issuer", "d.year", "d.doc_type")
+        ):
+            if not total:
+                out[name] = {}
+                continue
             rows = conn.execute(
-                f"SELECT {column}, count(*) AS n FROM temp.hits WHERE {column} IS NOT NULL"
-                f" GROUP BY {column} ORDER BY n DESC, {column} LIMIT {FACET_LIMIT}"
+                f"SELECT {column} AS v, count(*) AS n {source}{where}"
+                f"{' AND' if where else ' WHERE'} v IS NOT NULL"
+                f" GROUP BY v ORDER BY n DESC, v LIMIT {FACET_LIMIT}",
+                params,
             )
             out[name] = {str(k): n for k, n in rows}
-        return out
+        return total, out
 
     def _hit(
-        self, row: sqlite3.Row, body: str, terms: list[analysis.QueryTerm]
+        self, row: tuple, shown: str, body: str, terms: list[analysis.QueryTerm]
     ) -> SearchHit:
-        data = json.loads(row[1])
-        status = Status(row[3])
+        data = json.loads(shown)
+        status = Status(row[2])
         title = data["title"]
         return SearchHit(
-            id=row[4],
-            score=-float(row[2]) if row[2] else 0.0,
+            id=row[3],
+            score=-float(row[1]) if row[1] else 0.0,
             title=title,
             doc_number=data["doc_number"],
             issuers=data["issuers"],

@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gazette.backends.base import SearchQuery
-from gazette.backends.sqlite import SQLiteBackend, _query_phrase, grams
+from gazette.analysis import query_terms
+from gazette.backends.sqlite import SQLiteBackend, _chars_expression, _on_chars, _query_phrase, grams
 from gazette.store import Store
 from tests.factories import make_doc
 
@@ -22,8 +23,15 @@ def _plain(s: str) -> str:
 def test_grams_one_token_per_position():
     assert grams(["住", "房", "公", "2022", "年"]) == ["住房", "房公", "公", "2022", "年"]
     assert _query_phrase(("住", "房", "公")) == '"住房 房公"'
-    assert _query_phrase(("房",)) == '"房" *'
-    assert _query_phrase(("发", "2022", "年")) == '"发 2022 年" *'
+    assert _query_phrase(("2022", "年", "度")) == '"2022 年度"'
+
+
+def test_terms_ending_in_a_lone_han_character_use_the_character_table():
+    """Such a term would be a prefix query over the bigrams; on the unigram table it is
+    an exact phrase."""
+    by_table = {t.text: _on_chars(t) for t in query_terms("房 数据 2022年 年度2022 ab")}
+    assert by_table == {"房": True, "数据": False, "2022年": True, "年度2022": False, "ab": False}
+    assert _chars_expression(query_terms("房 2022年")) == '"房" AND "2022 年"'
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
