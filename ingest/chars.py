@@ -164,7 +164,9 @@ def page_chars(page) -> PageChars:
             pending_high = 0
             if code in (0, 10, 13, 0xFFFE, 0xFFFF) or code >= 0x110000:
                 continue
-            ch = chr(code)
+            # pdfium reports the 间隔号 (U+00B7 in the file's ToUnicode map, as pdfminer
+            # reads it) as the katakana middle dot U+30FB: mapped back
+            ch = "\u00b7" if code == 0x30FB else chr(code)
             if ch.isspace() and is_generated(t, i):
                 continue
             if not get_box(t, i, prect):

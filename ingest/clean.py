@@ -15,7 +15,7 @@ sentence-final punctuation). Lines without geometry (fixtures built from text) a
 each taken as a paragraph.
 
 Fake bold (characters painted twice, slightly offset) is removed in the extract stage
-with pdfplumber's ``dedupe_chars``; :func:`undouble` handles text that arrives doubled
+(:func:`ingest.chars.build_lines`, or pdfplumber's ``dedupe_chars`` on table pages); :func:`undouble` handles text that arrives doubled
 anyway (e.g. 静静乐乐县县 from extractors without positions).
 """
 
@@ -56,6 +56,9 @@ _SENTENCE_END = "。！？!?；;：:…”’」』）)】"
 #: Share of the page height that counts as the header / footer band.
 TOP_BAND = 0.10
 BOTTOM_BAND = 0.885
+#: A band line printed this much smaller than the page's body text is furniture (a
+#: 印制 footer in 9 pt under 16 pt text), even on a one-page file.
+SMALL_PRINT = 0.7
 
 
 def drop_cjk_spaces(text: str) -> str:
@@ -109,8 +112,10 @@ def clean_pages(pages: list[PageText]) -> Cleaned:
     """Remove running headers and page numbers; tidy every remaining line.
 
     A line is furniture when it lies in the top or bottom band of its page and either
-    prints a page number or repeats (digits ignored) on at least two pages — or, on a
-    one-page file, looks like a gazette header (…公报 2022年第3期).
+    prints a page number, repeats (digits ignored) on at least two pages, lies below
+    the page number, or is printed far smaller than the page's body text (
+    :data:`SMALL_PRINT`) — or, on a one-page file, looks like a gazette header
+    (…公报 2022年第3期).
     """
     band_shapes: Counter[str] = Counter()
     for p in pages:
@@ -125,14 +130,22 @@ def clean_pages(pages: list[PageText]) -> Cleaned:
     headers: list[str] = []
     for p in pages:
         furniture: set[int] = set()
-        for ln in _band_lines(p):
+        band = _band_lines(p)
+        number_tops = [ln.top or 0.0 for ln in band if page_number_of(ln.text) is not None]
+        body_size = _body_size(p)
+        for ln in band:
             num = page_number_of(ln.text)
             is_bottom = (ln.top or 0) > p.height * 0.5
             if num is not None:
                 furniture.add(id(ln))
                 if is_bottom or p.number not in labels:
                     labels[p.number] = num
-            elif band_shapes[_shape(ln.text)] >= repeat_min or _looks_like_gazette_header(ln.text):
+            elif (
+                band_shapes[_shape(ln.text)] >= repeat_min
+                or _looks_like_gazette_header(ln.text)
+                or (is_bottom and any((ln.top or 0.0) > t for t in number_tops))
+                or (body_size and ln.size and ln.size <= body_size * SMALL_PRINT)
+            ):
                 furniture.add(id(ln))
                 if all(_shape(h) != _shape(ln.text) for h in headers):
                     headers.append(ln.text)
@@ -149,6 +162,12 @@ def clean_pages(pages: list[PageText]) -> Cleaned:
             kept.append(replace(ln, text=text))
         out_pages.append(replace(p, lines=kept))
     return Cleaned(out_pages, labels, headers)
+
+
+def _body_size(p: PageText) -> float | None:
+    """The font size most of the page's lines are printed in."""
+    sizes = Counter(round(ln.size) for ln in p.lines if ln.size)
+    return float(sizes.most_common(1)[0][0]) if sizes else None
 
 
 def _band_lines(p: PageText) -> list[Line]:

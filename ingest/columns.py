@@ -24,6 +24,7 @@ single text block.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from collections import Counter
 from dataclasses import dataclass
 
 __all__ = ["Gutter", "find_gutter", "fits", "widens", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
@@ -107,6 +108,16 @@ def _row_cover(rows: list[list[Mapping]], lo: int, hi: int) -> list[int]:
     return cover
 
 
+def _mode(values: list[float], default: float) -> float:
+    """The value (rounded to 1 pt) that at least :data:`MIN_EDGE_ROWS` of ``values``
+    share and most do — an edge several rows are flush with — else ``default``."""
+    counts = Counter(round(v) for v in values)
+    top = max(counts.values(), default=0)
+    if top < MIN_EDGE_ROWS:
+        return default
+    return float(min(v for v, n in counts.items() if n == top))
+
+
 def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
     """The gutter of a two-column page, else ``None`` (see the module docstring)."""
     chars = [c for c in chars if str(c.get("text", "")).strip()]
@@ -145,20 +156,30 @@ def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
         elif start is not None:
             runs.append((start, i))
             start = None
-    a, b = max(runs, key=lambda r: r[1] - r[0])
-    if b - a < MIN_GUTTER:
+    # the left column ends at the first white run wide enough for a gutter (a short right
+    # column of a line or two may cover no more rows than the furniture, leaving a
+    # second, wider run beside it)
+    wide = [r for r in runs if r[1] - r[0] >= MIN_GUTTER]
+    if not wide:
         return None
+    a, b = wide[0]
     # left column ends where the cover first drops; right column starts after the floor run
     g0, g1 = lo + best[0], lo + b
-    # flush edges: rows whose left part ends at g0 / right part starts at g1
-    ends = starts = 0
+    # flush edges: rows whose left part ends at the gutter (or at the left column's
+    # justified edge: where most rows near the gutter end — overhanging marks, narrow
+    # digits, can push the white run's bound a few points right of it), rows whose
+    # right part starts at the gutter.
+    row_ends, row_starts = [], []
     for row in rows:
         left_part = [float(c["x1"]) for c in row if float(c["x1"]) <= g0 + 1]
         right_part = [float(c["x0"]) for c in row if float(c["x0"]) >= g1 - 1]
-        if left_part and max(left_part) >= g0 - _EDGE:
-            ends += 1
-        if right_part and min(right_part) <= g1 + _EDGE:
-            starts += 1
+        if left_part:
+            row_ends.append(max(left_part))
+        if right_part:
+            row_starts.append(min(right_part))
+    edge = _mode([v for v in row_ends if v >= g0 - 2 * _EDGE], default=g0)
+    ends = sum(1 for v in row_ends if v >= g0 - _EDGE or abs(v - edge) <= _EDGE)
+    starts = sum(1 for v in row_starts if v <= g1 + _EDGE)
     # a right column may be short (a signature block): a long flush left column suffices
     if ends < MIN_EDGE_ROWS or (starts < MIN_EDGE_ROWS and ends < 2 * MIN_EDGE_ROWS):
         return None

@@ -185,13 +185,14 @@ def _is_title_size(ln: Line, block: TextBlock | None) -> bool:
 
 def _is_right_aligned(ln: Line, block: TextBlock | None) -> bool:
     """Right of centre, or — a date set wider than its signature, as in narrow columns
-    mapped to the block — reaching the right edge from well right of the indent."""
+    mapped to the block, where a date in Chinese numerals may fill most of the column —
+    reaching the right edge from well right of the paragraph indent."""
     if block is None or not ln.has_geometry:
         return False
     x0, x1, size = ln.x0 or 0, ln.x1 or 0, block.size
     if x0 > block.center - size and x1 > block.center + size:
         return True
-    return x0 > block.center - 3 * size and x0 > block.left + 4 * size and x1 > block.right - 2 * size
+    return x0 > block.left + 4 * size and x1 > block.right - 2 * size
 
 
 def _under_signature(sig: Line | None, date: Line, block: TextBlock | None) -> bool:

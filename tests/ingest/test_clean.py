@@ -87,3 +87,18 @@ def test_fake_bold_is_deduplicated(tmp_path: Path) -> None:
     c.save()
     cleaned = clean_pages(extract(path).pages)
     assert [ln.text for ln in cleaned.lines] == ["静乐县人民政府关于加强管理的通知", "静乐县人民政府"]
+
+
+def test_footer_of_a_one_page_file_is_furniture() -> None:
+    """A one-page file cannot show a footer repeating: a line below the page number, or
+    printed far smaller than the body, is furniture all the same; the 版记 stays."""
+    lines = [
+        _line("正文第一行的文字内容", 106, 522, 110),
+        _line("抄送：县委办公室。", 74, 300, 690, size=14),
+        _line("-1-", 289, 307, 766, size=14),
+        _line("静乐县人民政府办公室印制", 244, 352, 792, size=9),
+    ]
+    cleaned = clean_pages([PageText(1, 595.3, 841.9, lines)])
+    assert [ln.text for ln in cleaned.lines] == ["正文第一行的文字内容", "抄送：县委办公室。"]
+    small = [_line("正文第一行的文字内容", 106, 522, 110), _line("内部资料 注意保存", 240, 350, 60, size=9)]
+    assert [ln.text for ln in clean_pages([PageText(1, 595.3, 841.9, small)]).lines] == ["正文第一行的文字内容"]

@@ -44,3 +44,38 @@ def test_widens() -> None:
     assert widens(Gutter(277.6, 393.6, 73.6, 521.6), common)  # short right column
     assert not widens(Gutter(277.6, 308.6, 73.6, 513.6), common)  # the same gutter
     assert not widens(Gutter(290.0, 330.0, 73.6, 513.6), common)  # other columns
+
+
+def test_overhanging_marks_do_not_hide_a_justified_left_edge() -> None:
+    """Most left-column rows end at 278, but one overhangs by a narrow digit to 282.5:
+    with the full-width rows that is more than the share of rows a gutter may be
+    crossed by, so the white run starts right of the overhang — and the rows flush with
+    the justified edge 4.5 pt left of it still count as flush."""
+    chars: list[dict] = []
+    for k in range(16):
+        top = 100 + k * 22
+        chars += row(top, 74, 17)  # ends at 278
+        chars += row(top, 310, 17)
+        if k == 0:
+            chars.append({"text": "1", "x0": 278.0, "x1": 282.5, "top": top})
+    # full-width rows (title, furniture): close to the share a gutter may be crossed by
+    for k in range(6):
+        chars += row(20 + k * 12, 74, 37)
+    g = find_gutter(chars)
+    assert g is not None and 278 <= g.x0 <= 283 and abs(g.x1 - 310) < 1
+
+
+def test_a_right_column_of_one_line_still_bounds_the_gutter() -> None:
+    """A page whose right column holds one line (the end of the text) and a date: the
+    gutter is the first white run right of the left column, not the wider one beside
+    the short right column."""
+    chars: list[dict] = []
+    for k in range(12):
+        chars += row(100 + k * 22, 74, 17)
+    chars += row(100, 310, 16)  # the last line of the text, alone in the right column
+    chars += row(122, 376, 11)  # a right-aligned date
+    chars += row(40, 90, 34)  # the title, full width
+    chars += row(60, 110, 30)
+    chars += [{"text": t, "x0": 278.0 + i * 8, "x1": 286.0 + i * 8, "top": 400.0} for i, t in enumerate("— 1 —")]
+    g = find_gutter(chars)
+    assert g is not None and abs(g.x0 - 278) < 1.5 and abs(g.x1 - 310) < 1.5

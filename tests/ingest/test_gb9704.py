@@ -139,3 +139,26 @@ def test_signature_centred_over_a_wider_date_in_a_narrow_column() -> None:
     assert doc.written_date == dt.date(2019, 1, 24)
     assert doc.signatures == ["国务院"]
     assert [a.title for a in doc.attachments] == ["某方案"]
+
+
+def test_date_in_chinese_numerals_filling_a_column() -> None:
+    """Column lines are mapped onto the full text block, so a date in Chinese numerals
+    under a short signature can start left of the block's centre and end at its edge."""
+    geo = [
+        Line("国务院关于印发某规则的通知", 1, 89, 507, 100, 122, 22.0),
+        Line("各省、自治区、直辖市人民政府：", 1, 74, 509, 150, 166, 16.0),
+        Line("《某规则》已经国务院常务会议修订", 1, 125, 517, 172, 188, 16.0),
+        Line("通过，现予印发。", 1, 74, 279, 194, 210, 16.0),
+        Line("国务院", 1, 398, 475, 238, 254, 16.0),
+        Line("二〇〇四年六月二十六日", 1, 245, 526, 260, 276, 16.0),
+        # the printed rules follow in the right column, without an 附件 label
+        Line("某 规 则", 1, 157, 449, 100, 122, 22.0, column=2),
+        Line("第一章 总 则", 1, 127, 267, 150, 166, 16.0, column=2),
+        Line("第一条 为了规范工作，制定本规则。", 1, 127, 514, 172, 188, 16.0, column=2),
+    ]
+    for ln in geo[:6]:
+        ln.column = 1
+    doc = parse_document(geo)
+    assert doc.written_date == dt.date(2004, 6, 26)
+    assert doc.signatures == ["国务院"]
+    assert "二〇〇四" not in doc.text
