@@ -31,6 +31,8 @@ __all__ = ["IssueInfo", "TocItem", "ArticleLines", "IssueLayout", "detect_issue"
 _ISSUE_NO = re.compile(r"(?P<y>\d{4})\s*年\s*第\s*(?P<n>\d{1,3})\s*期(?:\s*[（(]\s*总第\s*(?P<o>\d{1,5})\s*期\s*[)）])?")
 _LEADER = re.compile(r"^(?P<t>.*?)\s*(?:[…⋯·．.]{2,}|\s{3,}|…)\s*(?P<p>\d{1,4})\s*$")
 _TOC_TITLE = re.compile(r"^目\s*录$")
+# an OCR'd 目录 heading: two letter-spaced characters, one of them often misread (目秒, 日录)
+_TOC_TITLE_OCR = re.compile(r"^(?:目\s*\S|\S\s*录)$")
 _REGISTRATION_LINE = re.compile(r"^(?:统一登记号|登记号)\s*[:：]")
 
 
@@ -117,7 +119,7 @@ def parse_toc(pages: list[PageText], block: TextBlock | None = None) -> tuple[li
     for page in pages:
         lines = page.lines
         if not started:
-            idx = next((i for i, ln in enumerate(lines) if _TOC_TITLE.match(ln.text.strip())), None)
+            idx = _toc_heading(lines)
             if idx is None:
                 continue
             started = True
@@ -142,6 +144,18 @@ def parse_toc(pages: list[PageText], block: TextBlock | None = None) -> tuple[li
                 section = text
                 pending = []
     return items, toc_pages
+
+
+def _toc_heading(lines: list[Line]) -> int | None:
+    """Index of the 目录 heading on a page: the exact word, or a two-character line that
+    reads like a misread 目录 when entries with dotted leaders follow it."""
+    for i, ln in enumerate(lines):
+        text = ln.text.strip()
+        if _TOC_TITLE.match(text):
+            return i
+        if _TOC_TITLE_OCR.match(text) and any(_LEADER.match(x.text.strip()) for x in lines[i + 1 :]):
+            return i
+    return None
 
 
 def _no_ascii(text: str) -> bool:
