@@ -108,3 +108,78 @@ def test_reindex_merges_segments_and_answers_the_same(tmp_path):
         # one segment per table after the merge (FTS5 'structure' record, id 10)
         assert store.conn.execute(f"SELECT count(*) FROM {table}_data WHERE id = 10").fetchone()[0] == 1
     store.close()
+
+
+def test_facet_planes_agree_with_sql_grouping(tmp_path):
+    """Facets from the in-memory planes equal the SQL grouping, for every kind of
+    query: with and without text, filters, private documents and dates."""
+    from gazette.model import StatusEvent
+
+    store = Store(tmp_path)
+    backend = SQLiteBackend(store, cache_size=0)
+    docs = []
+    for i in range(60):
+        d = make_doc(
+            f"办法{i}",
+            ("住房公积金" if i % 2 else "税收") + "管理" * (i % 3) + ("房" if i % 5 else ""),
+            number=("静政发", 2010 + i % 7, i + 1),
+            issuer=["静乐县人民政府", "静乐县财政局", "忻州市人民政府"][i % 3],
+            doc_type=[None, "通知", "办法", "意见"][i % 4],
+            written=None if i % 11 == 0 else dt.date(2010 + i % 7, 1 + i % 12, 1),
+            expiry=dt.date(2015 + i % 10, 6, 30) if i % 4 == 0 else None,
+            disclosure=Disclosure.public if i % 9 else Disclosure.on_request,
+            events=[
+                StatusEvent(document_id="", kind="repealed", date=dt.date(2018, 1, 1))
+            ]
+            if i % 13 == 0
+            else None,
+        )
+        docs.append(d)
+    for d in docs:
+        store.put_document(d)
+        for ev in d.events:
+            store.add_event(ev.model_copy(update={"document_id": d.id}))
+    backend.index([store.get_document(d.id) for d in docs])
+    conn = backend._conn()
+    queries = [
+        SearchQuery(q=q, as_of=as_of, include_private=private, **filters)
+        for q in ("", "房", "住房", "管理 房", "税收", "无此")
+        for as_of in (dt.date(2017, 1, 1), dt.date(2030, 1, 1))
+        for private in (False, True)
+        for filters in ({}, {"year": 2012}, {"status": "valid"}, {"issuer": "静乐县财政局"})
+    ]
+    seen_status: set[str] = set()
+    for query in queries:
+        planes = backend.search(query)
+        seen_status |= set(planes.facets["status"])
+        assert backend._planes_cache is not None
+        backend._planes_cache = None
+        sql_total, sql_facets = _sql_facets(backend, conn, query)
+        assert planes.total == sql_total, query
+        assert planes.facets == sql_facets, query
+        assert list(planes.facets["year"]) == list(sql_facets["year"]), query
+    assert seen_status == {"valid", "expired", "repealed"}
+    store.close()
+
+
+def _sql_facets(backend: SQLiteBackend, conn, query: SearchQuery):
+    """Total and facets of ``query`` grouped in SQL (the path used without planes)."""
+    from gazette import analysis
+    from gazette.backends.sqlite import _chars_expression, _match_expression, _on_chars
+
+    terms = analysis.query_terms(query.q)
+    where, params = backend._where(query)
+    if terms:
+        chars = [t for t in terms if _on_chars(t)]
+        grams = [t for t in terms if not _on_chars(t)]
+        table = "docs_fts" if grams else "docs_chars"
+        params["match"] = _match_expression(grams) if grams else _chars_expression(chars)
+        if grams and chars:
+            where.insert(0, "f.rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)")
+            params["chars"] = _chars_expression(chars)
+        where.insert(0, f"{table} MATCH :match")
+        base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
+    else:
+        base = "FROM docs_meta d"
+    where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+    return SQLiteBackend._facets(conn, base, where_sql, params, bool(terms))
