@@ -2,28 +2,33 @@
 
 Server versions: Elasticsearch 9.x, through the official ``elasticsearch`` Python client
 9 (client 9 does not talk to 8.x servers). Only server-core features are used — the
-``whitespace`` analyzer, keyword/date fields, ``bool``/``match_phrase``/``range``
-queries, ``terms``/``filters`` aggregations, bulk, scroll and aliases — so the same
+``whitespace`` analyzer, ``index_phrases``, keyword/date fields,
+``bool``/``match_phrase``/``range`` queries, ``terms``/``range``/``filter``
+aggregations, bulk, scroll and aliases — so the same
 index works on the official Docker image, on hosted clusters without plugins, and on
 the ``integ-test-zip`` test distribution that ``scripts/es-test-server`` runs (it has
 no analysis-common, no ``_reindex``, no ``GET /``).
 
-Layout (the index definition is data: ``index_mappings/gazette-documents-v1.json``):
+Layout (the index definition is data: ``index_mappings/gazette-documents-v2.json``):
 
-* indices ``<prefix>-documents-v1-<utc timestamp>``, reached only through the alias
+* indices ``<prefix>-documents-v2-<utc timestamp>``, reached only through the alias
   ``<prefix>-documents``; writes use ``require_alias`` so a missing alias can never
   auto-create an unmapped index;
-* ``title_chars`` / ``body_chars`` — :func:`gazette.analysis.chars_text`, whitespace
-  analysed: the very tokens the embedded backend indexes (one per Han character, ASCII
-  runs whole, normalised). A query term must occur as a ``match_phrase`` of its
-  characters in either, which is the same exact-substring test as SQLite's. (The
-  ``standard`` analyzer over the original text would differ from the shared analyser
-  on full-width forms, Kangxi radicals and mixed ASCII such as ``2.5kg`` or ``a.5``.)
+* ``chars`` — the title and the body as two values of :func:`gazette.analysis.chars_text`,
+  whitespace analysed: the very tokens the embedded backend indexes (one per Han
+  character, ASCII runs whole, normalised). A query term must occur as a
+  ``match_phrase`` of its characters, which is the same exact-substring test as
+  SQLite's; the position gap between the two values keeps a phrase inside the title or
+  the body. ``index_phrases`` answers the phrase from adjacent-token pairs, which are
+  far rarer than single characters. (The ``standard`` analyzer over the original text
+  would differ from the shared analyser on full-width forms, Kangxi radicals and mixed
+  ASCII such as ``2.5kg`` or ``a.5``.)
 * ``title_words`` / ``body_words`` — :func:`gazette.analysis.words_text`; they only
   rank, as one BM25F ``combined_fields`` query weighted like the SQLite backend's
   columns (title 8, body 2);
 * keyword/date fields for filters, facets and the as-of status
-  (:func:`gazette.status.index_fields`);
+  (:func:`gazette.status.index_fields`); the status facet is derived from the few
+  invalidated documents and a range aggregation on the expiry date;
 * ``original`` — stored, not indexed: what a :class:`SearchHit` shows, including the
   original text from which snippets are cut.
 
@@ -57,7 +62,7 @@ from gazette.model import STATUS_LABELS, Disclosure, Document, Status
 from gazette.settings import Settings
 from gazette.status import index_fields
 
-MAPPING = "gazette-documents-v1"
+MAPPING = "gazette-documents-v2"
 #: Facet buckets returned per field (the SQLite backend returns as many).
 FACET_SIZE = 50
 #: ``index()`` switches to bulk-load settings for at least this many documents.
@@ -82,8 +87,9 @@ def to_source(doc: Document) -> dict[str, Any]:
     year = doc.year
     return {
         "id": doc.id,
-        "title_chars": analysis.chars_text(doc.title),
-        "body_chars": analysis.chars_text(text),
+        # Title and body as two values of one field: a phrase never spans them (the
+        # field's position gap), so one phrase query tests "in the title or the body".
+        "chars": [analysis.chars_text(doc.title), analysis.chars_text(text)],
         "title_words": analysis.words_text(doc.title),
         "body_words": analysis.words_text(text),
         "doc_number": number,
@@ -222,7 +228,7 @@ class ElasticsearchBackend:
         self.url = url
         self.prefix = index_prefix
         self.alias = f"{index_prefix}-documents"
-        self._version = MAPPING.removeprefix("gazette-")  # documents-v1
+        self._version = MAPPING.removeprefix("gazette-")  # documents-v2
         self.client = client or Elasticsearch(
             url,
             request_timeout=timeout,
@@ -489,22 +495,13 @@ class ElasticsearchBackend:
     @staticmethod
     def _text_query(terms: list[analysis.QueryTerm]) -> dict:
         # Matching: every term must occur as a phrase of its characters in the title or
-        # the body (no score). Ranking: the terms' jieba words scored as one BM25F field
-        # over title_words (weight 8) and body_words (weight 2), which is how FTS5's bm25
-        # weighs columns; measured against the SQLite backend on 1,168 corpus documents
-        # this agreed best (82 % of the top 10, first hit equal on 21 of 30 queries).
-        required = [
-            {
-                "bool": {
-                    "should": [
-                        {"match_phrase": {"title_chars": " ".join(t.chars)}},
-                        {"match_phrase": {"body_chars": " ".join(t.chars)}},
-                    ],
-                    "minimum_should_match": 1,
-                }
-            }
-            for t in terms
-        ]
+        # the body (no score) — one phrase query on ``chars``, answered from the
+        # character pairs that index_phrases keeps. Ranking: the terms' jieba words
+        # scored as one BM25F field over title_words (weight 8) and body_words (weight 2),
+        # which is how FTS5's bm25 weighs columns; measured against the SQLite backend on
+        # 1,168 corpus documents this agreed best (82 % of the top 10, first hit equal on
+        # 21 of 30 queries).
+        required = [{"match_phrase": {"chars": " ".join(t.chars)}} for t in terms]
         words = " ".join(dict.fromkeys(w for t in terms for w in t.words))
         should = (
             [{"combined_fields": {"query": words, "fields": ["title_words^8", "body_words^2"]}}] if words else []
@@ -512,13 +509,36 @@ class ElasticsearchBackend:
         return {"must": [{"bool": {"filter": required}}], "should": should}
 
     def _aggs(self, as_of: dt.date) -> dict:
+        # The status facet is not three status filters (one of them, "valid", negates
+        # two range queries and had to be evaluated against every match): the documents
+        # invalid on the day are few, and the expiry test is a range aggregation that
+        # reads each match's doc value. _status_facet derives the three counts.
         order = [{"_count": "desc"}, {"_key": "asc"}]
+        lapsed = {"range": {"field": "expiry_date", "ranges": [{"key": "lapsed", "to": as_of.isoformat()}]}}
         return {
-            "status": {"filters": {"filters": {s.value: status_query(s, as_of) for s in Status}}},
+            "status_invalid": {
+                "filter": _invalid_on(as_of.isoformat()),
+                "aggs": {"status": {"terms": {"field": "invalid_status", "size": len(Status)}}, "expiry": lapsed},
+            },
+            "status_expiry": lapsed,
             "issuer": {"terms": {"field": "issuer", "size": FACET_SIZE, "order": order}},
             "year": {"terms": {"field": "year", "size": FACET_SIZE, "order": order}},
             "doc_type": {"terms": {"field": "doc_type", "size": FACET_SIZE, "order": order}},
         }
+
+    @staticmethod
+    def _status_facet(aggs: dict, total: int) -> dict[str, int]:
+        """Status counts from :meth:`_aggs`: an invalidated document has its invalid
+        status, a lapsed one that is not invalidated is expired, the rest are valid
+        (the rule of :func:`status_query`). Ordered like the other facets."""
+        invalid = aggs["status_invalid"]
+        counts = dict.fromkeys((s.value for s in Status), 0)
+        for b in invalid["status"]["buckets"]:
+            counts[b["key"]] += b["doc_count"]
+        lapsed = aggs["status_expiry"]["buckets"][0]["doc_count"] - invalid["expiry"]["buckets"][0]["doc_count"]
+        counts[Status.expired.value] += lapsed
+        counts[Status.valid.value] = total - invalid["doc_count"] - lapsed
+        return dict(sorted(((k, n) for k, n in counts.items() if n > 0), key=lambda kv: (-kv[1], kv[0])))
 
     def search(self, query: SearchQuery) -> SearchResult:
         terms = analysis.query_terms(query.q)
@@ -545,15 +565,14 @@ class ElasticsearchBackend:
         if resp is None:
             return _empty_result(query)
         hits = [self._hit(h, terms, as_of) for h in resp["hits"]["hits"]]
+        total = resp["hits"]["total"]["value"]
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
             aggs = resp.get("aggregations", {})
-            facets["status"] = {
-                k: b["doc_count"] for k, b in aggs["status"]["buckets"].items() if b["doc_count"] > 0
-            }
+            facets["status"] = self._status_facet(aggs, total)
             for name in ("issuer", "year", "doc_type"):
                 facets[name] = {str(b["key"]): b["doc_count"] for b in aggs[name]["buckets"]}
-        return SearchResult(total=resp["hits"]["total"]["value"], hits=hits, facets=facets)
+        return SearchResult(total=total, hits=hits, facets=facets)
 
     def _search_with_retry(self, body: dict) -> dict | None:
         """Run a search; ``None`` when no index exists yet.

@@ -75,10 +75,16 @@ def test_backend_satisfies_the_protocol(es):
 def test_mapping_loads_on_the_server(es):
     es.ensure_index()
     (name,) = es.indices()
-    assert name.startswith(f"{es.prefix}-documents-v1-")
+    assert name.startswith(f"{es.prefix}-documents-v2-")
     mapping = es.client.indices.get_mapping(index=name)[name]["mappings"]
     props = mapping["properties"]
-    assert props["title_chars"] == {"type": "text", "analyzer": "whitespace"}
+    assert props["chars"] == {
+        "type": "text",
+        "analyzer": "whitespace",
+        "index_phrases": True,
+        "norms": False,
+        "position_increment_gap": 100,
+    }
     assert props["body_words"]["analyzer"] == "whitespace"
     assert props["written_date"]["type"] == "date"
     assert props["is_normative"]["type"] == "boolean"
@@ -101,7 +107,7 @@ TRICKY = [
 def test_server_tokens_are_the_analysers_chars(es, text):
     es.ensure_index()
     (name,) = es.indices()
-    resp = es.client.indices.analyze(index=name, field="body_chars", text=analysis.chars_text(text))
+    resp = es.client.indices.analyze(index=name, field="chars", text=analysis.chars_text(text))
     assert [t["token"] for t in resp["tokens"]] == analysis.chars(text)
 
 
@@ -144,6 +150,18 @@ def test_phrase_matching_equals_the_analysers_substring_rule(es):
         assert got == _oracle(docs, q), q
         checked += 1
     assert checked > 100
+
+
+def test_a_phrase_never_spans_the_title_and_the_body(es):
+    # Title and body are two values of one field; the position gap between them must
+    # keep "积金" (the title's last character and the body's first) from matching.
+    doc = make_doc("住房公积", "金管理办法", number=("静政发", 2022, 9))
+    es.index([doc])
+    assert es.search(SearchQuery(q="积金")).total == 0
+    assert es.search(SearchQuery(q='"公积 金管"')).total == 0
+    assert es.search(SearchQuery(q="公积 金管")).total == 1
+    assert es.search(SearchQuery(q="房公积")).total == 1
+    assert es.search(SearchQuery(q="金管理")).total == 1
 
 
 def test_doc_number_in_variant_brackets_and_full_width(es):
@@ -356,7 +374,7 @@ def test_bad_request_is_query_error(es):
     es.ensure_index()
     with pytest.raises(QueryError):
         with es._errors("search"):
-            es.client.search(index=es.alias, query={"match_phrase": {"title_chars": {"query": "x", "slop": "bad"}}})
+            es.client.search(index=es.alias, query={"match_phrase": {"chars": {"query": "x", "slop": "bad"}}})
 
 
 def test_invalid_prefix_is_a_config_error():
