@@ -7,7 +7,7 @@ points, top-left origin, like the text extractors) and the mean word confidence
 ``chi_sim`` language data is missing, or it fails on the page.
 
 How: the page is rendered with pypdfium2 at :data:`DPI` in greyscale, despeckled (median
-filter) when it is a scan, and passed to ``tesseract - - -l chi_sim --psm 4 tsv`` (Debian
+filter) and deskewed (:func:`skew_angle`) when it is a scan, and passed to ``tesseract - - -l chi_sim --psm 4 tsv`` (Debian
 ``tesseract-ocr`` + ``tesseract-ocr-chi-sim``). The TSV output gives each word's box and
 confidence; words are grouped into lines by Tesseract's block/paragraph/line numbers, and
 lines Tesseract split on one baseline are joined again. A line's ``size`` is Tesseract's
@@ -76,16 +76,44 @@ def available() -> str | None:
     return None
 
 
-def _render(page, despeckle: bool):
-    """The page as a greyscale PIL image at :data:`DPI`."""
-    from PIL import ImageFilter
+#: Largest page rotation :func:`skew_angle` looks for, in degrees.
+MAX_SKEW = 2.0
+
+
+def skew_angle(image) -> float:
+    """The rotation (degrees, counter-clockwise) that levels the text lines of a scanned
+    page: the angle whose horizontal ink profile is sharpest (largest variance of the
+    row sums), searched in 0.1° steps within ±:data:`MAX_SKEW`, then in 0.02° steps."""
+    from PIL import Image
+
+    small = image.resize((max(1, image.size[0] // 4), max(1, image.size[1] // 4)), Image.Resampling.BOX)
+    ink = small.point(lambda v: 255 if v < 160 else 0)
+
+    def sharpness(angle: float) -> float:
+        rows = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+        profile = rows.resize((1, rows.size[1]), Image.Resampling.BOX).tobytes()
+        mean = sum(profile) / len(profile)
+        return sum((v - mean) ** 2 for v in profile)
+
+    coarse = max((k / 10 for k in range(-int(MAX_SKEW * 10), int(MAX_SKEW * 10) + 1)), key=sharpness)
+    return max((coarse + k / 50 for k in range(-5, 6)), key=sharpness)
+
+
+def _render(page, scanned: bool):
+    """The page as a greyscale PIL image at :data:`DPI`; a scan is also cleaned up."""
+    from PIL import Image, ImageFilter
 
     image = page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
-    if despeckle:
+    if scanned:
         # a median filter removes the dust specks of scans, which Tesseract reads as
         # punctuation and which break its line finding; on a page drawn from vector
         # glyphs there is no dust and the filter only thins strokes (measured: −1 point)
         image = image.filter(ImageFilter.MedianFilter(MEDIAN))
+        # a tilted scan makes Tesseract merge a line with the next one where they are
+        # close (a title and the 发文字号 under it)
+        angle = skew_angle(image)
+        if abs(angle) >= 0.05:
+            image = image.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
     return image
 
 
@@ -177,8 +205,10 @@ class _OcrLine:
         return out
 
 
-def _read_tsv(tsv: str) -> list[_OcrLine]:
-    """Tesseract's TSV → lines (words grouped by block/paragraph/line), top to bottom."""
+def _read_tsv(tsv: str, origin: tuple[int, int] = (0, 0)) -> list[_OcrLine]:
+    """Tesseract's TSV → lines (words grouped by block/paragraph/line), top to bottom;
+    boxes shifted by ``origin`` (the top-left corner of the crop that was read)."""
+    dx, dy = origin
     heights: dict[tuple[int, int, int], int] = {}
     words: dict[tuple[int, int, int], list[_Word]] = {}
     for row in tsv.splitlines()[1:]:
@@ -190,7 +220,9 @@ def _read_tsv(tsv: str) -> list[_OcrLine]:
         if cols[0] == "4":
             heights[key] = height
         elif cols[0] == "5" and cols[11].strip():
-            words.setdefault(key, []).append(_Word(left, top, left + width, top + height, float(cols[10]), cols[11].strip()))
+            words.setdefault(key, []).append(
+                _Word(left + dx, top + dy, left + width + dx, top + height + dy, float(cols[10]), cols[11].strip())
+            )
     lines = [_OcrLine(ws, heights.get(key) or max(w.bottom - w.top for w in ws)) for key, ws in words.items()]
     return sorted(lines, key=lambda ln: ln.top)
 
@@ -211,6 +243,42 @@ def _merge_same_baseline(lines: list[_OcrLine]) -> list[_OcrLine]:
         else:
             merged.append(ln)
     return sorted(merged, key=lambda ln: ln.top)
+
+
+def _reread_overlaps(image, lines: list[_OcrLine]) -> list[_OcrLine]:
+    """Re-read where Tesseract's lines overlap one another.
+
+    Tesseract's column mode sometimes takes a line and the smaller line close under it
+    (a title's last line and the 发文字号) as one tall line of garbage, and then reads the
+    smaller line again. Lines of a page do not overlap: each run of overlapping lines is
+    read again from its own crop as one uniform block (mode 6, which separates them).
+    """
+    out: list[_OcrLine] = []
+    i = 0
+    while i < len(lines):
+        group = [lines[i]]
+        bottom = lines[i].bottom
+        while i + len(group) < len(lines):
+            nxt = lines[i + len(group)]
+            small = min(nxt.bottom - nxt.top, max(ln.bottom - ln.top for ln in group))
+            if bottom - nxt.top <= 0.25 * small:
+                break
+            group.append(nxt)
+            bottom = max(bottom, nxt.bottom)
+        i += len(group)
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        pad = min(ln.height for ln in group) // 3
+        box = (
+            max(0, min(ln.left for ln in group) - pad),
+            max(0, min(ln.top for ln in group) - pad),
+            min(image.size[0], max(ln.right for ln in group) + pad),
+            min(image.size[1], bottom + pad),
+        )
+        again = _read_tsv(_tesseract(_png(image.crop(box)), ["-l", LANG, "--psm", "6", "tsv"]), box[:2])
+        out.extend(again or group)
+    return out
 
 
 def _ink_runs(strip, threshold: int = 140) -> list[tuple[int, int, int, int]]:
@@ -267,12 +335,46 @@ def _leader_number(image, line: _OcrLine) -> str | None:
     in_row = [r for r in dots if abs((r[2] + r[3]) / 2 - centre) <= 0.15 * h]
     if len(in_row) < 5 or in_row[-1][1] - in_row[0][0] < 0.5 * (cluster[0][0] - in_row[0][0]):
         return None
+    return _read_digits(strip.crop((cluster[0][0], 0, cluster[-1][1], strip.size[1])), h)
+
+
+def _read_digits(image, height: int) -> str | None:
+    """A number alone in ``image`` (Tesseract, digits only), else ``None``."""
     from PIL import ImageOps
 
-    digits = strip.crop((cluster[0][0], 0, cluster[-1][1], strip.size[1]))
-    text = _tesseract(_png(ImageOps.expand(digits, border=h // 2, fill=255)),
+    text = _tesseract(_png(ImageOps.expand(image, border=max(4, height // 2), fill=255)),
                       ["-l", "eng", "--psm", "7", "-c", "tessedit_char_whitelist=0123456789"]).strip()
     return text if text.isdigit() else None
+
+
+#: Share of the page height below which a page number is looked for (cf. ingest.clean).
+FOOTER_BAND = 0.88
+
+
+def _footer_number(image, lines: list[_OcrLine]) -> tuple[_OcrLine, str] | None:
+    """The page number of a footer printed between dashes (— 3 —, -3-), which Tesseract
+    drops or garbles ("四1 E"): the only tall ink in the footer band, a cluster of at most
+    four glyphs, read digits-only. Returns the line to put in place of what Tesseract
+    read there, and the number."""
+    w, h = image.size
+    top = int(h * FOOTER_BAND)
+    band = image.crop((0, top, w, h))
+    runs = _ink_runs(band)
+    if not runs:
+        return None
+    tallest = max(r[3] - r[2] for r in runs)
+    if tallest < 0.008 * h:
+        return None
+    tall = [r for r in runs if r[3] - r[2] >= 0.6 * tallest]
+    if tall[-1][1] - tall[0][0] > 2.5 * tallest:
+        return None  # text, not a lone number: Tesseract's reading stands
+    x0, x1 = tall[0][0], tall[-1][1]
+    y0, y1 = min(r[2] for r in tall), max(r[3] for r in tall)
+    number = _read_digits(band.crop((x0, y0, x1, y1)), y1 - y0)
+    if number is None:
+        return None
+    line = _OcrLine([_Word(x0, top + y0, x1, top + y1, -1.0, f"— {number} —")], y1 - y0)
+    return line, number
 
 
 def _png(image) -> bytes:
@@ -293,19 +395,24 @@ def _tesseract(png: bytes, args: list[str]) -> str:
     return proc.stdout.decode("utf-8", "replace")
 
 
-def ocr_page(page, number: int, *, despeckle: bool = True) -> OcrResult:
+def ocr_page(page, number: int, *, scanned: bool = True) -> OcrResult:
     """OCR one pypdfium2 page (see the module docstring).
 
-    ``despeckle``: median-filter the rendered image first — right for scanned pages
-    (images), wrong for pages whose glyphs are vector text with an unusable Unicode map.
+    ``scanned``: the page is an image of paper — despeckle and deskew it first; wrong for
+    pages whose glyphs are vector text with an unusable Unicode map (nothing to clean,
+    and the median filter thins their strokes).
     """
     from ingest.extract import Line
 
     reason = available()
     if reason:
         raise OcrUnavailable(reason)
-    image = _render(page, despeckle)
+    image = _render(page, scanned)
     lines = _merge_same_baseline(_read_tsv(_tesseract(_png(image), ["-l", LANG, "--psm", str(PSM), "tsv"])))
+    lines = _reread_overlaps(image, lines)
+    if scanned and (footer := _footer_number(image, lines)):
+        # the recovered number replaces whatever Tesseract read in the footer band
+        lines = [ln for ln in lines if ln.top < image.size[1] * FOOTER_BAND] + [footer[0]]
     scale = 72 / DPI
     result = OcrResult()
     confs: list[float] = []

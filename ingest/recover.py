@@ -64,8 +64,8 @@ def recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool,
             try:
                 pdf_page = doc[page.number - 1]
                 try:
-                    # only images carry scan dust; vector glyphs are OCR'd unfiltered
-                    result = ocr_page(pdf_page, page.number, despeckle=page.image_count > 0)
+                    # a page with images may be a scan (dust, tilt); vector glyphs are OCR'd as drawn
+                    result = ocr_page(pdf_page, page.number, scanned=page.image_count > 0)
                 finally:
                     pdf_page.close()
             except OcrUnavailable as exc:
