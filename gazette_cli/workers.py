@@ -1,13 +1,19 @@
 """Run a function over many inputs in isolated, limited worker processes.
 
-Hostile or broken source files must never hang or crash a batch. Each input is
-handled by a fresh forked child with a wall-clock limit and an address-space limit;
-the parent keeps at most ``workers`` children alive and yields, for each input in
-order of completion, either the child's return value or an exception describing
-what went wrong (raised in the child, timed out, out of memory, or killed).
+Hostile or broken source files must never hang or crash a batch. Inputs are handled
+by forked worker processes, at most ``workers`` at a time, each under an
+address-space limit, each input under a wall-clock limit; the parent yields, for each
+input in order of completion, either the worker's return value or an exception
+describing what went wrong (raised in the worker, timed out, out of memory, or
+killed).
 
-Forking after the heavy imports (pdfplumber, jieba) are done keeps the per-file
-overhead at a few milliseconds.
+A worker serves one input after another — forking a fresh child per input cost about
+30 ms, as much as parsing a short document — and is replaced by a fresh fork after
+anything unusual: a timeout (killed), a crash, running out of memory, an unexpected
+exception, or :data:`RECYCLE` inputs. An input that fails in the ordinary way (a
+:class:`~gazette.errors.GazetteError`: not a PDF, encrypted…) leaves its worker in
+service. Forking after the heavy imports (pdfplumber, jieba) are done means workers
+start in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import resource
 import signal
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -31,14 +38,6 @@ class WorkerFailed(IngestError):
     """The worker process for one input died, timed out or ran out of memory."""
 
     code = "worker_failed"
-
-
-@dataclass
-class _Running:
-    item: Any
-    proc: mp.process.BaseProcess
-    conn: Connection
-    started: float
 
 
 def _die_with_parent(parent: int) -> None:
@@ -60,28 +59,79 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _child(fn: Callable[[Any], Any], item: Any, conn: Connection, memory_mb: int | None, parent: int) -> None:
+#: Inputs a worker serves before it is replaced by a fresh fork.
+RECYCLE = 200
+
+
+def _call(fn: Callable[[Any], Any], item: Any, memory_mb: int | None) -> tuple[str, Any, bool]:
+    """``(status, value, retire)`` of ``fn(item)``: ``retire`` when the worker must not
+    serve another input (its state may be damaged)."""
+    try:
+        return "ok", fn(item), False
+    except MemoryError:
+        return "error", WorkerFailed(f"ran out of memory (limit {memory_mb} MB)"), True
+    except GazetteError as exc:
+        return "error", exc, False
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent
+        error = IngestError(f"internal error while reading the file ({type(exc).__name__}: {exc})")
+        error.__notes__ = [traceback.format_exc()]
+        return "error", error, True
+
+
+def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, parent: int) -> None:
+    """The worker: read an input, answer ``(status, value, retire)``; exit on EOF or
+    after an answer with ``retire``."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    try:
-        result: tuple[str, Any] = ("ok", fn(item))
-    except MemoryError:
-        result = ("error", WorkerFailed(f"ran out of memory (limit {memory_mb} MB)"))
-    except GazetteError as exc:
-        result = ("error", exc)
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent
-        result = ("error", IngestError(f"internal error while reading the file ({type(exc).__name__}: {exc})"))
-        result[1].__notes__ = [traceback.format_exc()]
-    try:
-        conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception as exc:  # noqa: BLE001 - e.g. result not picklable or too big
-        conn.send_bytes(pickle.dumps(("error", IngestError(f"could not return the result: {exc}"))))
-    finally:
-        conn.close()
-        os._exit(0)  # skip atexit handlers inherited from the parent
+    while True:
+        try:
+            item = pickle.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            break
+        status, value, retire = _call(fn, item, memory_mb)
+        try:
+            conn.send_bytes(pickle.dumps((status, value, retire), protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception as exc:  # noqa: BLE001 - e.g. result not picklable or too big
+            error = IngestError(f"could not return the result: {exc}")
+            conn.send_bytes(pickle.dumps(("error", error, True)))
+            retire = True
+        if retire:
+            break
+    conn.close()
+    os._exit(0)  # skip atexit handlers inherited from the parent
+
+
+@dataclass
+class _Worker:
+    proc: mp.process.BaseProcess
+    conn: Connection
+    item: Any = None
+    started: float = 0.0
+    served: int = 0
+
+
+def _retire(worker: _Worker) -> None:
+    """Stop a worker: close its pipe (an idle worker exits on EOF), kill it if it lingers."""
+    worker.conn.close()
+    worker.proc.join(1)
+    if worker.proc.is_alive():
+        worker.proc.kill()
+        worker.proc.join()
+
+
+def _death(worker: _Worker, memory_mb: int | None) -> WorkerFailed:
+    worker.proc.join(5)
+    code = worker.proc.exitcode
+    if code is not None and code < 0:
+        why = f"killed by signal {-code}"
+        if -code == signal.SIGKILL and memory_mb:
+            why += f" (memory limit {memory_mb} MB?)"
+    else:
+        why = f"exited with code {code}"
+    return WorkerFailed(f"the parser process died: {why}")
 
 
 def run_isolated(
@@ -94,46 +144,60 @@ def run_isolated(
 ) -> Iterator[tuple[Any, Any, BaseException | None]]:
     """Yield ``(item, result, error)`` for each item; exactly one of result/error is set."""
     ctx = mp.get_context("fork")
-    pending = list(items)
-    pending.reverse()
-    running: list[_Running] = []
-    while pending or running:
-        while pending and len(running) < max(1, workers):
-            item = pending.pop()
-            parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(fn, item, child, memory_mb, os.getpid()), daemon=True)
-            proc.start()
-            child.close()
-            running.append(_Running(item, proc, parent, time.monotonic()))
-        now = time.monotonic()
-        next_deadline = min(r.started + timeout for r in running)
-        ready = wait([r.conn for r in running], timeout=max(0.0, next_deadline - now))
-        now = time.monotonic()
-        for r in list(running):
-            outcome: tuple[Any, BaseException | None] | None = None
-            if r.conn in ready:
-                try:
-                    status, value = pickle.loads(r.conn.recv_bytes())
-                    outcome = (value, None) if status == "ok" else (None, value)
-                except (EOFError, OSError, pickle.UnpicklingError):
-                    r.proc.join(5)
-                    code = r.proc.exitcode
-                    if code is not None and code < 0:
-                        why = f"killed by signal {-code}"
-                        if -code == signal.SIGKILL and memory_mb:
-                            why += f" (memory limit {memory_mb} MB?)"
-                    else:
-                        why = f"exited with code {code}"
-                    outcome = (None, WorkerFailed(f"the parser process died: {why}"))
-            elif now - r.started >= timeout:
-                r.proc.kill()
-                outcome = (None, WorkerFailed(f"timed out after {timeout:g} s"))
-            if outcome is None:
-                continue
-            r.conn.close()
-            r.proc.join(5)
-            if r.proc.is_alive():
-                r.proc.kill()
-                r.proc.join()
-            running.remove(r)
-            yield r.item, outcome[0], outcome[1]
+    pending = deque(items)
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+
+    def spawn() -> _Worker:
+        here, there = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_serve, args=(fn, there, memory_mb, os.getpid()), daemon=True)
+        proc.start()
+        there.close()
+        return _Worker(proc, here)
+
+    def start(item: Any) -> _Worker:
+        worker = idle.pop() if idle else spawn()
+        try:
+            worker.conn.send_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the idle worker died (killed from outside): a fresh one
+            _retire(worker)
+            worker = spawn()
+            worker.conn.send_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+        worker.item, worker.started = item, time.monotonic()
+        return worker
+
+    try:
+        while pending or busy:
+            while pending and len(busy) < max(1, workers):
+                busy.append(start(pending.popleft()))
+            now = time.monotonic()
+            next_deadline = min(w.started + timeout for w in busy)
+            ready = wait([w.conn for w in busy], timeout=max(0.0, next_deadline - now))
+            now = time.monotonic()
+            for w in list(busy):
+                outcome: tuple[Any, BaseException | None] | None = None
+                retire = True
+                if w.conn in ready:
+                    try:
+                        status, value, retire = pickle.loads(w.conn.recv_bytes())
+                        outcome = (value, None) if status == "ok" else (None, value)
+                    except (EOFError, OSError, pickle.UnpicklingError):
+                        outcome = (None, _death(w, memory_mb))
+                        retire = True
+                elif now - w.started >= timeout:
+                    w.proc.kill()
+                    outcome = (None, WorkerFailed(f"timed out after {timeout:g} s"))
+                if outcome is None:
+                    continue
+                busy.remove(w)
+                w.served += 1
+                if retire or w.served >= RECYCLE:
+                    _retire(w)
+                else:
+                    idle.append(w)
+                yield w.item, outcome[0], outcome[1]
+    finally:
+        for w in idle + busy:
+            if w in busy:
+                w.proc.kill()
+            _retire(w)

@@ -1,6 +1,7 @@
 """Two-column pages: find the gutter from the characters' x-positions, read column by column.
 
-Reads: the characters of one page (pdfplumber char dicts: ``x0``, ``x1``, ``top``,
+Reads: the characters of one page (pdfplumber char dicts or :class:`ingest.chars.Char`
+records: ``x0``, ``x1``, ``top``,
 ``text``), tables already taken out.
 Writes: a :class:`Gutter` (or ``None`` for a single-column page) that
 :func:`ingest.extract` uses to cut the page into horizontal *segments* — full-width rows
@@ -27,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["Gutter", "find_gutter", "fits", "widens", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
+__all__ = ["Box", "Gutter", "boxes", "find_gutter", "fits", "widens", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
 
 #: Narrowest gutter (pt).
 MIN_GUTTER = 6.0
@@ -65,12 +66,28 @@ class Gutter:
         return self.left + (x - a) * (self.right - self.left) / (b - a)
 
 
-def char_rows(chars: Iterable[Mapping], tolerance: float = 3.0) -> list[list[Mapping]]:
-    """Characters grouped into rows by their ``top`` (within ``tolerance`` pt)."""
-    rows: list[list[Mapping]] = []
+Box = tuple[float, float, float]  # x0, x1, top of one printed character
+
+
+def boxes(chars: Iterable) -> list[Box]:
+    """``(x0, x1, top)`` of the non-blank characters among ``chars`` — pdfplumber char
+    dicts or :class:`ingest.chars.Char` records."""
+    out: list[Box] = []
+    for c in chars:
+        if isinstance(c, Mapping):
+            if str(c.get("text", "")).strip():
+                out.append((float(c["x0"]), float(c["x1"]), float(c["top"])))
+        elif c.text.strip():
+            out.append((c.x0, c.x1, c.top))
+    return out
+
+
+def char_rows(chars: Iterable[Box], tolerance: float = 3.0) -> list[list[Box]]:
+    """Character boxes grouped into rows by their ``top`` (within ``tolerance`` pt)."""
+    rows: list[list[Box]] = []
     tops: list[float] = []
-    for c in sorted(chars, key=lambda c: float(c["top"])):
-        top = float(c["top"])
+    for c in sorted(chars, key=lambda c: c[2]):
+        top = c[2]
         if rows and top - tops[-1] <= tolerance:
             rows[-1].append(c)
         else:
@@ -79,12 +96,12 @@ def char_rows(chars: Iterable[Mapping], tolerance: float = 3.0) -> list[list[Map
     return rows
 
 
-def _row_cover(rows: list[list[Mapping]], lo: int, hi: int) -> list[int]:
+def _row_cover(rows: list[list[Box]], lo: int, hi: int) -> list[int]:
     """For each integer x in ``[lo, hi)``, how many rows have a character over it."""
     diff = [0] * (hi - lo + 1)
     for row in rows:
         spans = sorted(
-            (max(lo, int(float(c["x0"]) - 0.5)), min(hi, int(float(c["x1"]) + 0.5) + 1)) for c in row
+            (max(lo, int(c[0] - 0.5)), min(hi, int(c[1] + 0.5) + 1)) for c in row
         )
         start = end = None
         for a, b in spans:
@@ -118,16 +135,17 @@ def _mode(values: list[float], default: float) -> float:
     return float(min(v for v, n in counts.items() if n == top))
 
 
-def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
-    """The gutter of a two-column page, else ``None`` (see the module docstring)."""
-    chars = [c for c in chars if str(c.get("text", "")).strip()]
+def find_gutter(chars: Iterable) -> Gutter | None:
+    """The gutter of a two-column page, else ``None`` (see the module docstring);
+    ``chars`` as :func:`boxes` takes them."""
+    chars = boxes(chars)
     if len(chars) < 40:
         return None
     rows = char_rows(chars)
     if len(rows) < 2 * MIN_EDGE_ROWS:
         return None
-    left = min(float(c["x0"]) for c in chars)
-    right = max(float(c["x1"]) for c in chars)
+    left = min(c[0] for c in chars)
+    right = max(c[1] for c in chars)
     span = right - left
     lo, hi = int(left + span * 0.3), int(left + span * 0.7) + 1
     cover = _row_cover(rows, lo, hi)
@@ -171,8 +189,8 @@ def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
     # right part starts at the gutter.
     row_ends, row_starts = [], []
     for row in rows:
-        left_part = [float(c["x1"]) for c in row if float(c["x1"]) <= g0 + 1]
-        right_part = [float(c["x0"]) for c in row if float(c["x0"]) >= g1 - 1]
+        left_part = [c[1] for c in row if c[1] <= g0 + 1]
+        right_part = [c[0] for c in row if c[0] >= g1 - 1]
         if left_part:
             row_ends.append(max(left_part))
         if right_part:
@@ -183,28 +201,27 @@ def find_gutter(chars: Iterable[Mapping]) -> Gutter | None:
     # a right column may be short (a signature block): a long flush left column suffices
     if ends < MIN_EDGE_ROWS or (starts < MIN_EDGE_ROWS and ends < 2 * MIN_EDGE_ROWS):
         return None
-    x0 = max((float(c["x1"]) for c in chars if float(c["x1"]) <= g0 + 1), default=float(g0))
-    x1 = min((float(c["x0"]) for c in chars if float(c["x0"]) >= g1 - 1), default=float(g1))
+    x0 = max((c[1] for c in chars if c[1] <= g0 + 1), default=float(g0))
+    x1 = min((c[0] for c in chars if c[0] >= g1 - 1), default=float(g1))
     return Gutter(x0=x0, x1=x1, left=left, right=right)
 
 
-def fits(chars: Iterable[Mapping], gutter: Gutter) -> bool:
+def fits(chars: Iterable, gutter: Gutter) -> bool:
     """Whether a page without a gutter of its own follows the columns found elsewhere in
     the file (a page too short to show them itself: a last page holding a few lines, a
     signature block): some rows do not cross ``gutter``, and of those either one has
     text on both sides of it, or two end flush at its left edge, or all lie left of it.
     A single-column page fails: its justified lines cross, and its short lines do not
     reach both sides."""
-    chars = [c for c in chars if str(c.get("text", "")).strip()]
-    rows = char_rows(chars)
+    rows = char_rows(boxes(chars))
     crossing = flush = two_sided = 0
     all_left = True
     for row in rows:
-        if any(gutter.crosses(float(c["x0"]), float(c["x1"])) for c in row):
+        if any(gutter.crosses(c[0], c[1]) for c in row):
             crossing += 1
             continue
-        left_part = [float(c["x1"]) for c in row if float(c["x1"]) <= gutter.middle]
-        right_part = [float(c["x0"]) for c in row if float(c["x0"]) >= gutter.middle]
+        left_part = [c[1] for c in row if c[1] <= gutter.middle]
+        right_part = [c[0] for c in row if c[0] >= gutter.middle]
         if left_part and abs(max(left_part) - gutter.x0) <= _EDGE:
             flush += 1
         if left_part and right_part:

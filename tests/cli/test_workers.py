@@ -13,6 +13,8 @@ from gazette_cli.workers import WorkerFailed, run_isolated
 def _job(kind: str):
     if kind == "ok":
         return "fine"
+    if kind == "pid":
+        return os.getpid()
     if kind == "raise":
         raise NotAPDF("not a PDF: starts with b'hello'")
     if kind == "bug":
@@ -44,3 +46,16 @@ def test_every_input_gets_an_outcome():
     assert isinstance(results["die"][0][1], WorkerFailed) and "signal 9" in str(results["die"][0][1])
     assert "memory" in str(results["hog"][0][1])
     assert "code 3" in str(results["exit"][0][1])
+
+
+def test_a_worker_serves_inputs_until_something_unusual_happens():
+    """One worker serves input after input; an ordinary rejection keeps it, an
+    unexpected exception or a crash replaces it with a fresh fork."""
+    items = ["pid", "pid", "raise", "pid", "bug", "pid", "die", "pid"]
+    seen = [(item, result, error) for item, result, error in run_isolated(_job, items, workers=1, timeout=5)]
+    assert [item for item, _, _ in seen] == items  # one worker: input order
+    pids = [result for item, result, _ in seen if item == "pid"]
+    assert pids[0] == pids[1] == pids[2] != os.getpid()  # kept after the NotAPDF
+    assert pids[3] != pids[2]  # replaced after the ZeroDivisionError
+    assert pids[4] != pids[3]  # replaced after the SIGKILL
+    assert isinstance(seen[6][2], WorkerFailed)
