@@ -33,7 +33,8 @@ a time. An unfaceted search counts with the unranked expression unless the page 
 short. BM25 costs time for every row it
 scores, so the ranked order is tiered: the matches, most recently indexed (highest
 rowid) first, are cut into tiers of ``RANK_WINDOW``, ranked by BM25 within a tier, tier
-after tier (bounds found by reverse rowid scans). Up to ``RANK_WINDOW`` matches this is
+after tier (a tier is read in the index's descending rowid order and stops after
+``RANK_WINDOW`` rows). Up to ``RANK_WINDOW`` matches this is
 plain BM25; on a huge match set the first page is the best BM25 matches of the newest
 ``RANK_WINDOW``, not of the whole archive, and paging stays consistent. Results are kept in a small per-process LRU
 cache keyed by the query and a *search generation* (a ``meta`` row that every
@@ -373,7 +374,7 @@ class SQLiteBackend:
 
     #: Matches ranked together by BM25: the ranked order is tier after tier of this
     #: many, most recently indexed first (see module docstring).
-    RANK_WINDOW = 2000
+    RANK_WINDOW = 1000
 
     #: Results kept per process (0 disables the cache).
     CACHE_SIZE = 512
@@ -615,8 +616,11 @@ class SQLiteBackend:
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
         offset = (query.page - 1) * query.size
         ranked = bool(terms) and query.sort != "date"
+        known_total = None
         if ranked:
-            rows = self._ranked_page(conn, table, base, where_sql, params, offset, query.size)
+            rows, known_total = self._ranked_page(
+                conn, table, base, where_sql, params, offset, query.size
+            )
         else:
             rows = conn.execute(
                 f"SELECT d.rowid, 0.0, ({_STATUS_SQL}), d.id {base}{where_sql}"
@@ -627,6 +631,8 @@ class SQLiteBackend:
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
             total, facets = self._facets_fast(conn, query, table if terms else None, base, where_sql, params)
+        elif known_total is not None:
+            total = known_total
         elif len(rows) < query.size and (rows or query.page == 1):
             # A short page is the last one: the total follows without counting.
             total = offset + len(rows)
@@ -661,57 +667,42 @@ class SQLiteBackend:
         params: dict,
         offset: int,
         size: int,
-    ) -> list[tuple]:
-        """Rows ``offset … offset+size`` of the ranked order.
+    ) -> tuple[list[tuple], int | None]:
+        """Rows ``offset … offset+size`` of the ranked order, and the total number of
+        matches when a tier read on the way was the last one (else None).
 
         The matches, newest indexed (highest rowid) first, are cut into tiers of
         ``RANK_WINDOW``; the order is tier by tier, BM25 (smaller is better; title
         weighted above body; ties newest first) within a tier. A match set no larger
         than one tier is thus plain BM25, and a huge one costs BM25 for one or two
-        tiers, never for every match. Tier bounds come from reverse rowid scans, which
-        touch no ranking function.
+        tiers, never for every match: a tier is read in descending rowid order (the
+        full-text index's own order, no sort) and stops after ``RANK_WINDOW`` rows.
         """
         window = self.RANK_WINDOW
         score = f"bm25({table}, {', '.join(str(w) for w in _WEIGHTS)})"
-
-        def bound(k: int) -> int | None:
-            """Rowid of the k-th (0-based) match in descending rowid order."""
-            row = conn.execute(
-                f"SELECT f.rowid {base}{where_sql} ORDER BY f.rowid DESC LIMIT 1 OFFSET :k",
-                {**params, "k": k},
-            ).fetchone()
-            return row[0] if row else None
-
         rows: list[tuple] = []
+        tier_total = None
         end = offset + size
-        upper = None if offset < window else bound(offset // window * window - 1)
         for tier in range(offset // window, (end - 1) // window + 1):
-            if tier and upper is None:
-                break  # fewer matches than this tier starts at
-            lower = bound((tier + 1) * window - 1)
-            cond = []
-            if upper is not None:
-                cond.append("f.rowid < :upper")
-            if lower is not None:
-                cond.append("f.rowid >= :lower")
             start = max(offset, tier * window)
-            rows += conn.execute(
-                f"SELECT d.rowid, {score} AS score, ({_STATUS_SQL}), d.id {base}{where_sql}"
-                + "".join(f" AND {c}" for c in cond)
-                + " ORDER BY score, d.written_date IS NULL, d.written_date DESC, d.id"
-                " LIMIT :limit OFFSET :offset",
+            got = conn.execute(
+                f"SELECT rid, score, st, id, count(*) OVER () FROM (SELECT d.rowid AS rid,"
+                f" {score} AS score, ({_STATUS_SQL}) AS st, d.id AS id, d.written_date AS wd"
+                f" {base}{where_sql} ORDER BY f.rowid DESC LIMIT :window OFFSET :skip)"
+                " ORDER BY score, wd IS NULL, wd DESC, id LIMIT :limit OFFSET :offset",
                 {
                     **params,
-                    "upper": upper,
-                    "lower": lower,
+                    "window": window,
+                    "skip": tier * window,
                     "limit": min(end, (tier + 1) * window) - start,
                     "offset": start - tier * window,
                 },
             ).fetchall()
-            if lower is None:
-                break  # this tier held the last matches
-            upper = lower
-        return rows
+            rows += [r[:4] for r in got]
+            if got and got[0][4] < window:
+                # This tier holds the last matches: the total follows.
+                tier_total = tier * window + got[0][4]
+        return rows, tier_total
 
     def _planes(self, conn: sqlite3.Connection) -> _Planes | None:
         """The facet planes of the index generation this read transaction sees (loaded
