@@ -281,6 +281,50 @@ def _reread_overlaps(image, lines: list[_OcrLine]) -> list[_OcrLine]:
     return out
 
 
+def _mean_conf(line: _OcrLine) -> float:
+    confs = [w.conf for w in line.words if w.conf >= 0]
+    return statistics.fmean(confs) if confs else 0.0
+
+
+def _reread_large(image, lines: list[_OcrLine]) -> list[_OcrLine]:
+    """Read title-size lines a second time, scaled down to the body's line height, and
+    keep the reading Tesseract is more confident of.
+
+    chi_sim misreads large characters more often than body-size ones (the cover's
+    gazette name, titles: 静乐县 → 衣乐只, 支持 → 文持), but scaled down, a line
+    sometimes falls apart instead; the confidence tells the two apart. The line keeps
+    its box and height (its size is what marks it as a title)."""
+    from PIL import Image, ImageOps
+
+    heights = sorted(ln.height for ln in lines if len(ln.words) >= 2)
+    if not heights:
+        return lines
+    body = heights[len(heights) // 2]
+    out = []
+    for ln in lines:
+        if ln.height < 1.25 * body:
+            out.append(ln)
+            continue
+        h = ln.bottom - ln.top
+        crop = image.crop((max(0, ln.left - h // 3), max(0, ln.top - h // 6),
+                           min(image.size[0], ln.right + h // 3), min(image.size[1], ln.bottom + h // 6)))
+        factor = body / ln.height
+        crop = crop.resize((max(1, round(crop.size[0] * factor)), max(1, round(crop.size[1] * factor))),
+                           Image.Resampling.LANCZOS)
+        again = _read_tsv(_tesseract(_png(ImageOps.expand(crop, border=body // 2, fill=255)),
+                                     ["-l", LANG, "--psm", "7", "tsv"]))
+        words = [w for a in again for w in a.words]
+        if not words:
+            out.append(ln)
+            continue
+        text = "".join(a.text() for a in again)
+        conf = statistics.fmean(w.conf for w in words)
+        if conf > _mean_conf(ln) and abs(len(text) - len(ln.text())) <= max(2, 0.2 * len(ln.text())):
+            ln = _OcrLine([_Word(ln.left, ln.top, ln.right, ln.bottom, conf, text)], ln.height)
+        out.append(ln)
+    return out
+
+
 def _ink_runs(strip, threshold: int = 140) -> list[tuple[int, int, int, int]]:
     """Dark column runs of a greyscale strip: (x0, x1, top, bottom) in strip pixels."""
     from PIL import Image
@@ -409,7 +453,7 @@ def ocr_page(page, number: int, *, scanned: bool = True) -> OcrResult:
         raise OcrUnavailable(reason)
     image = _render(page, scanned)
     lines = _merge_same_baseline(_read_tsv(_tesseract(_png(image), ["-l", LANG, "--psm", str(PSM), "tsv"])))
-    lines = _reread_overlaps(image, lines)
+    lines = _reread_large(image, _reread_overlaps(image, lines))
     if scanned and (footer := _footer_number(image, lines)):
         # the recovered number replaces whatever Tesseract read in the footer band
         lines = [ln for ln in lines if ln.top < image.size[1] * FOOTER_BAND] + [footer[0]]

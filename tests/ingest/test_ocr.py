@@ -129,6 +129,8 @@ def test_scanned_issue_is_split_by_its_ocr_read_toc(tmp_path: Path) -> None:
     source = parse_file(path)
     assert source.kind == "issue", source.warnings
     assert (source.issue.year, source.issue.issue) == (2022, 3)
+    # the cover's large gazette name, read again at body size (ingest.ocr._reread_large)
+    assert source.issue.gazette_name == issue.gazette_name
     # the 目录's page numbers were read back and mapped through the OCR'd footers (— 1 —)
     assert [e.page for e in source.issue.toc] == [1, 2]
     assert not any("目录" in w for w in source.warnings), source.warnings
