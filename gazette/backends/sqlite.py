@@ -18,9 +18,12 @@ matching phrases, title weighted above body, on ``docs_fts`` when the query has 
 term there, else on ``docs_chars``).
 
 User text is reduced to analyser tokens (letters, digits, Han characters) before it is
-quoted into an FTS5 expression, so no input can reach FTS5 as syntax. Filters, the
-``as_of`` status and facets are evaluated in SQL on the short ``docs_meta`` rows;
-snippets are cut from the original text by :func:`gazette.analysis.snippets`.
+quoted into an FTS5 expression, so no input can reach FTS5 as syntax. Filters and the
+``as_of`` status are evaluated in SQL on the short ``docs_meta`` rows, except
+disclosure: a non-public document's body ends with a marker token no query can
+produce, and a search of public documents adds ``NOT`` that marker to its expression,
+so a search without other filters counts its matches without a join. Snippets are cut
+from the original text by :func:`gazette.analysis.snippets`.
 
 Speed: totals and facets are exact. A search runs in one read transaction. Facets
 come from *facet planes* (:class:`_Planes`): per index generation and process, every
@@ -97,6 +100,12 @@ CREATE TABLE IF NOT EXISTS docs_hit (
 # date order (newest first) without sorting the whole archive.
 
 _TABLES = ("docs_fts", "docs_chars", "docs_meta", "docs_hit")
+
+# Appended to the body columns of a document that is not public, so that a search for
+# public documents excludes them inside the full-text expression (``… NOT marker``)
+# instead of joining every match with docs_meta. No query can produce it: user text
+# reaches FTS5 only as analyser tokens (Han characters, ASCII letters and digits).
+_PRIVATE = "πprivate"
 
 # BM25 weights per column: title matches count more than body matches.
 _WEIGHTS = (6.0, 1.0)
@@ -245,10 +254,11 @@ def analyse(doc: Document) -> IndexRow:
         int(doc.is_normative),
     )
     title, body = analysis.chars(doc.title), analysis.chars(doc.text)
+    marker = "" if doc.disclosure == Disclosure.public else " " + _PRIVATE
     return IndexRow(
         doc.id,
-        (" ".join(grams(title)), " ".join(grams(body))),
-        (" ".join(title), " ".join(body)),
+        (" ".join(grams(title)), " ".join(grams(body)) + marker),
+        (" ".join(title), " ".join(body) + marker),
         meta,
         json.dumps(hit, ensure_ascii=False),
     )
@@ -370,7 +380,7 @@ class SQLiteBackend:
     name = "sqlite"
 
     #: Bumped whenever the index layout changes; an older index is rebuilt on open.
-    FTS_VERSION = "5"
+    FTS_VERSION = "6"
 
     #: Matches ranked together by BM25: the ranked order is tier after tier of this
     #: many, most recently indexed first (see module docstring).
@@ -593,6 +603,9 @@ class SQLiteBackend:
                 total=0, hits=[], facets={} if not query.facets else _empty_facets()
             )
         where, params = self._where(query)
+        if terms and not query.include_private:
+            where.remove("d.public = 1")  # the full-text expression excludes them
+        filters_meta = bool(where)
         singles = [t for t in terms if _on_chars(t)]
         phrases = [t for t in terms if not _on_chars(t)]
         if phrases:
@@ -608,12 +621,19 @@ class SQLiteBackend:
         elif singles:
             table = "docs_chars"
             params["match"] = _chars_expression(singles)
+        count_sql = None
         if terms:
-            base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
+            if not query.include_private:
+                params["match"] = f'({params["match"]}) NOT "{_PRIVATE}"'
             where.insert(0, f"{table} MATCH :match")
+            base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
+            if not filters_meta:
+                # No filter on docs_meta: count the full-text matches alone.
+                count_sql = f"SELECT count(*) FROM {table} f WHERE " + " AND ".join(where)
         else:
             base = "FROM docs_meta d"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
+        count_sql = count_sql or f"SELECT count(*) {base}{where_sql}"
         offset = (query.page - 1) * query.size
         ranked = bool(terms) and query.sort != "date"
         known_total = None
@@ -637,7 +657,7 @@ class SQLiteBackend:
             # A short page is the last one: the total follows without counting.
             total = offset + len(rows)
         else:
-            total = conn.execute(f"SELECT count(*) {base}{where_sql}", params).fetchone()[0]
+            total = conn.execute(count_sql, params).fetchone()[0]
         hits: list[SearchHit] = []
         if rows:
             marks = ",".join("?" * len(rows))

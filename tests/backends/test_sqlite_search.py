@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from gazette.backends.base import SearchQuery
 from gazette.backends.sqlite import SQLiteBackend
 from gazette.model import Disclosure
@@ -13,7 +15,15 @@ from gazette.store import Store
 from tests.factories import make_doc
 
 
-def _load(store: Store, backend: SQLiteBackend, docs) -> list:
+@pytest.fixture
+def sqlite_backend(tmp_path) -> SQLiteBackend:
+    """A fresh archive's SQLite backend with the result cache off."""
+    store = Store(tmp_path)
+    yield SQLiteBackend(store, cache_size=0)
+
+
+def _load(backend: SQLiteBackend, docs) -> list:
+    store = backend.store
     for d in docs:
         store.put_document(d)
     stored = [store.get_document(d.id) for d in docs]
@@ -35,10 +45,9 @@ def _many(n: int) -> list:
     ]
 
 
-def test_rank_window_keeps_totals_facets_and_paging_exact(tmp_path):
-    store = Store(tmp_path)
-    backend = SQLiteBackend(store, cache_size=0)
-    _load(store, backend, _many(30))
+def test_rank_window_keeps_totals_facets_and_paging_exact(sqlite_backend):
+    backend = sqlite_backend
+    _load(backend, _many(30))
     public = 27  # every tenth document is not public
     for q in ("房", "住房"):  # one on the character table, one on the bigrams
         backend.RANK_WINDOW = 1000
@@ -55,13 +64,12 @@ def test_rank_window_keeps_totals_facets_and_paging_exact(tmp_path):
             assert r.total == public
             seen += [h.id for h in r.hits]
         assert len(seen) == len(set(seen)) == public
-    store.close()
 
 
-def test_first_tier_holds_the_highest_rowids(tmp_path):
-    store = Store(tmp_path)
-    backend = SQLiteBackend(store, cache_size=0)
-    stored = _load(store, backend, _many(30))
+def test_first_tier_holds_the_highest_rowids(sqlite_backend):
+    backend = sqlite_backend
+    store = backend.store
+    stored = _load(backend, _many(30))
     backend.RANK_WINDOW = 4
     rowid = dict(store.conn.execute("SELECT id, rowid FROM documents"))
     visible = sorted(
@@ -69,14 +77,11 @@ def test_first_tier_holds_the_highest_rowids(tmp_path):
     )
     r = backend.search(SearchQuery(q="住房", size=4, facets=False))
     assert {rowid[h.id] for h in r.hits} == set(visible[:4])
-    store.close()
 
 
-def test_terms_ending_in_a_lone_character_match_exactly(tmp_path):
-    store = Store(tmp_path)
-    backend = SQLiteBackend(store, cache_size=0)
+def test_terms_ending_in_a_lone_character_match_exactly(sqlite_backend):
+    backend = sqlite_backend
     _load(
-        store,
         backend,
         [
             make_doc("甲", "本办法自2022年7月1日起施行。", number=("静政发", 2022, 1)),
@@ -93,13 +98,12 @@ def test_terms_ending_in_a_lone_character_match_exactly(tmp_path):
     assert titles("公积金 2022") == {"丙"}
     assert titles("住房 年") == set()
     assert titles("金") == {"丙"}
-    store.close()
 
 
-def test_reindex_merges_segments_and_answers_the_same(tmp_path):
-    store = Store(tmp_path)
-    backend = SQLiteBackend(store, cache_size=0)
-    docs = _load(store, backend, _many(12))
+def test_reindex_merges_segments_and_answers_the_same(sqlite_backend):
+    backend = sqlite_backend
+    store = backend.store
+    docs = _load(backend, _many(12))
     before = backend.search(SearchQuery(q="住房", size=20))
     assert backend.reindex(docs) == 12
     after = backend.search(SearchQuery(q="住房", size=20))
@@ -107,16 +111,15 @@ def test_reindex_merges_segments_and_answers_the_same(tmp_path):
     for table in ("docs_fts", "docs_chars"):
         # one segment per table after the merge (FTS5 'structure' record, id 10)
         assert store.conn.execute(f"SELECT count(*) FROM {table}_data WHERE id = 10").fetchone()[0] == 1
-    store.close()
 
 
-def test_facet_planes_agree_with_sql_grouping(tmp_path):
+def test_facet_planes_agree_with_sql_grouping(sqlite_backend):
     """Facets from the in-memory planes equal the SQL grouping, for every kind of
     query: with and without text, filters, private documents and dates."""
     from gazette.model import StatusEvent
 
-    store = Store(tmp_path)
-    backend = SQLiteBackend(store, cache_size=0)
+    backend = sqlite_backend
+    store = backend.store
     docs = []
     for i in range(60):
         d = make_doc(
@@ -159,7 +162,6 @@ def test_facet_planes_agree_with_sql_grouping(tmp_path):
         assert planes.facets == sql_facets, query
         assert list(planes.facets["year"]) == list(sql_facets["year"]), query
     assert seen_status == {"valid", "expired", "repealed"}
-    store.close()
 
 
 def _sql_facets(backend: SQLiteBackend, conn, query: SearchQuery):
@@ -183,3 +185,24 @@ def _sql_facets(backend: SQLiteBackend, conn, query: SearchQuery):
         base = "FROM docs_meta d"
     where_sql = (" WHERE " + " AND ".join(where)) if where else ""
     return SQLiteBackend._facets(conn, base, where_sql, params, bool(terms))
+
+
+def test_the_private_marker_cannot_be_searched(sqlite_backend):
+    """Non-public documents carry a marker token in the index; no query reaches it."""
+    backend = sqlite_backend
+    _load(
+        backend,
+        [
+            make_doc("内部规程", "内部事项", number=("静政办函", 2022, 1), disclosure=Disclosure.on_request),
+            make_doc("公开通知", "公开事项 private", number=("静政办发", 2022, 2)),
+        ],
+    )
+
+    def titles(q: str, private: bool = True) -> set[str]:
+        return {h.title for h in backend.search(SearchQuery(q=q, include_private=private)).hits}
+
+    for q in ("πprivate", '"πprivate"', "private"):
+        assert titles(q) == {"公开通知"}, q  # the word in the text, never the marker
+    assert titles("事项", private=False) == {"公开通知"}
+    assert titles("事项") == {"内部规程", "公开通知"}
+    assert backend.search(SearchQuery(q="事项")).facets["issuer"] == {"静乐县人民政府": 1}
