@@ -254,9 +254,7 @@ def run(
         home, figures = build_sqlite(work, n, workers=workers)
         result["builds"][f"sqlite_{n}"] = figures
         log(f"search latency, SQLite, {n:,} documents")
-        archive = Archive(
-            Settings(home=home, search_cache_size=512 if cache else 0)
-        )
+        archive = Archive(Settings(home=home, search_cache_size=512 if cache else 0))
         result["search"][f"sqlite_{n}"] = search_latency(archive.backend, rounds)
         archive.close()
         if es_url:

@@ -312,7 +312,9 @@ class _Planes:
         # (rowid, expiry_date, invalid_from, invalid_status) of documents whose status
         # can be other than valid; every other document is valid at every date.
         self.timeline = [
-            (r[0], r[5], r[6], r[7]) for r in rows if r[5] is not None or r[7] is not None
+            (r[0], r[5], r[6], r[7])
+            for r in rows
+            if r[5] is not None or r[7] is not None
         ]
         self._status: OrderedDict[str, dict[str, int]] = OrderedDict()
         self._lock = threading.Lock()
@@ -327,7 +329,9 @@ class _Planes:
         code = {name: i + 1 for i, name in enumerate(names)}
         codes = bytearray(b"\x01") * self.size  # valid
         for rowid, expiry, invalid_from, invalid_status in self.timeline:
-            if invalid_status is not None and (invalid_from is None or invalid_from <= as_of):
+            if invalid_status is not None and (
+                invalid_from is None or invalid_from <= as_of
+            ):
                 st = invalid_status
             elif expiry is not None and expiry < as_of:
                 st = "expired"
@@ -346,7 +350,9 @@ class _Planes:
         if not rowids_csv:
             return 0
         out = bytearray(self.size)
-        deque(map(out.__setitem__, map(int, rowids_csv.split(",")), repeat(1)), maxlen=0)
+        deque(
+            map(out.__setitem__, map(int, rowids_csv.split(",")), repeat(1)), maxlen=0
+        )
         return int.from_bytes(out, "little")
 
     def facets(self, matched: int, as_of: str) -> tuple[int, dict[str, dict[str, int]]]:
@@ -357,8 +363,14 @@ class _Planes:
             (name, self.values[name]) for name, _ in self.FIELDS
         ]
         for name, planes in fields:
-            counts = [(v, (matched & p).bit_count()) for v, p in planes.items()] if total else []
-            ranked = sorted(((v, n) for v, n in counts if n), key=lambda vn: (-vn[1], vn[0]))
+            counts = (
+                [(v, (matched & p).bit_count()) for v, p in planes.items()]
+                if total
+                else []
+            )
+            ranked = sorted(
+                ((v, n) for v, n in counts if n), key=lambda vn: (-vn[1], vn[0])
+            )
             out[name] = {str(v): n for v, n in ranked[:FACET_LIMIT]}
         return total, out
 
@@ -421,7 +433,9 @@ class SQLiteBackend:
         if getattr(self._tuned, "conn", None) is not conn:
             for pragma in _PRAGMAS:
                 conn.execute(pragma)
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS matched(rid INTEGER PRIMARY KEY)")
+            conn.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS matched(rid INTEGER PRIMARY KEY)"
+            )
             self._tuned.conn = conn
         return conn
 
@@ -595,7 +609,9 @@ class SQLiteBackend:
         finally:
             conn.execute("COMMIT")
 
-    def _search_snapshot(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchResult:
+    def _search_snapshot(
+        self, conn: sqlite3.Connection, query: SearchQuery
+    ) -> SearchResult:
         terms = analysis.query_terms(query.q)
         if not terms and query.q.strip():
             # Only punctuation or engine syntax: nothing indexable to look for.
@@ -629,7 +645,9 @@ class SQLiteBackend:
             base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
             if not filters_meta:
                 # No filter on docs_meta: count the full-text matches alone.
-                count_sql = f"SELECT count(*) FROM {table} f WHERE " + " AND ".join(where)
+                count_sql = f"SELECT count(*) FROM {table} f WHERE " + " AND ".join(
+                    where
+                )
         else:
             base = "FROM docs_meta d"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
@@ -650,7 +668,9 @@ class SQLiteBackend:
             ).fetchall()
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
-            total, facets = self._facets_fast(conn, query, table if terms else None, base, where_sql, params)
+            total, facets = self._facets_fast(
+                conn, query, table if terms else None, base, where_sql, params
+            )
         elif known_total is not None:
             total = known_total
         elif len(rows) < query.size and (rows or query.page == 1):
@@ -675,7 +695,9 @@ class SQLiteBackend:
                         rowids,
                     )
                 )
-            hits = [self._hit(r, shown[r[0]], bodies.get(r[0], ""), terms) for r in rows]
+            hits = [
+                self._hit(r, shown[r[0]], bodies.get(r[0], ""), terms) for r in rows
+            ]
         return SearchResult(total=total, hits=hits, facets=facets)
 
     def _ranked_page(
@@ -727,7 +749,9 @@ class SQLiteBackend:
     def _planes(self, conn: sqlite3.Connection) -> _Planes | None:
         """The facet planes of the index generation this read transaction sees (loaded
         once per generation and process); None when a field has too many values."""
-        row = conn.execute("SELECT value FROM meta WHERE key='search_generation'").fetchone()
+        row = conn.execute(
+            "SELECT value FROM meta WHERE key='search_generation'"
+        ).fetchone()
         generation = row[0] if row else "0"
         with self._planes_lock:
             planes = self._planes_cache
@@ -780,13 +804,19 @@ class SQLiteBackend:
                 sql += " AND rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)"
             matched = planes.mask(conn.execute(sql, params).fetchone()[0]) & visible
         else:
-            csv = conn.execute(f"SELECT group_concat(d.rowid) {base}{where_sql}", params).fetchone()[0]
+            csv = conn.execute(
+                f"SELECT group_concat(d.rowid) {base}{where_sql}", params
+            ).fetchone()[0]
             matched = planes.mask(csv)
         return planes.facets(matched, params["as_of"])
 
     @staticmethod
     def _facets(
-        conn: sqlite3.Connection, base: str, where_sql: str, params: dict, full_text: bool
+        conn: sqlite3.Connection,
+        base: str,
+        where_sql: str,
+        params: dict,
+        full_text: bool,
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Exact total and facet counts over all matches.
 
@@ -799,12 +829,20 @@ class SQLiteBackend:
         source, where = base, where_sql
         if full_text:
             conn.execute("DELETE FROM temp.matched")
-            conn.execute(f"INSERT INTO temp.matched(rid) SELECT d.rowid {base}{where_sql}", params)
+            conn.execute(
+                f"INSERT INTO temp.matched(rid) SELECT d.rowid {base}{where_sql}",
+                params,
+            )
             total = conn.execute("SELECT count(*) FROM temp.matched").fetchone()[0]
             # CROSS JOIN keeps the (usually much shorter) match list as the outer loop.
-            source, where = "FROM temp.matched m CROSS JOIN docs_meta d ON d.rowid = m.rid", ""
+            source, where = (
+                "FROM temp.matched m CROSS JOIN docs_meta d ON d.rowid = m.rid",
+                "",
+            )
         else:
-            total = conn.execute(f"SELECT count(*) {base}{where_sql}", params).fetchone()[0]
+            total = conn.execute(
+                f"SELECT count(*) {base}{where_sql}", params
+            ).fetchone()[0]
         out: dict[str, dict[str, int]] = {}
         for name, column in zip(
             FACET_NAMES, (f"({_STATUS_SQL})", "d.issuer", "d.year", "d.doc_type")

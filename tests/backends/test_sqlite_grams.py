@@ -7,9 +7,15 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gazette.backends.base import SearchQuery
 from gazette.analysis import query_terms
-from gazette.backends.sqlite import SQLiteBackend, _chars_expression, _on_chars, _query_phrase, grams
+from gazette.backends.base import SearchQuery
+from gazette.backends.sqlite import (
+    SQLiteBackend,
+    _chars_expression,
+    _on_chars,
+    _query_phrase,
+    grams,
+)
 from gazette.store import Store
 from tests.factories import make_doc
 

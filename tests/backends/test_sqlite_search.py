@@ -110,7 +110,12 @@ def test_reindex_merges_segments_and_answers_the_same(sqlite_backend):
     assert after.model_dump() == before.model_dump()
     for table in ("docs_fts", "docs_chars"):
         # one segment per table after the merge (FTS5 'structure' record, id 10)
-        assert store.conn.execute(f"SELECT count(*) FROM {table}_data WHERE id = 10").fetchone()[0] == 1
+        assert (
+            store.conn.execute(
+                f"SELECT count(*) FROM {table}_data WHERE id = 10"
+            ).fetchone()[0]
+            == 1
+        )
 
 
 def test_facet_planes_agree_with_sql_grouping(sqlite_backend):
@@ -124,7 +129,9 @@ def test_facet_planes_agree_with_sql_grouping(sqlite_backend):
     for i in range(60):
         d = make_doc(
             f"办法{i}",
-            ("住房公积金" if i % 2 else "税收") + "管理" * (i % 3) + ("房" if i % 5 else ""),
+            ("住房公积金" if i % 2 else "税收")
+            + "管理" * (i % 3)
+            + ("房" if i % 5 else ""),
             number=("静政发", 2010 + i % 7, i + 1),
             issuer=["静乐县人民政府", "静乐县财政局", "忻州市人民政府"][i % 3],
             doc_type=[None, "通知", "办法", "意见"][i % 4],
@@ -149,7 +156,12 @@ def test_facet_planes_agree_with_sql_grouping(sqlite_backend):
         for q in ("", "房", "住房", "管理 房", "税收", "无此")
         for as_of in (dt.date(2017, 1, 1), dt.date(2030, 1, 1))
         for private in (False, True)
-        for filters in ({}, {"year": 2012}, {"status": "valid"}, {"issuer": "静乐县财政局"})
+        for filters in (
+            {},
+            {"year": 2012},
+            {"status": "valid"},
+            {"issuer": "静乐县财政局"},
+        )
     ]
     seen_status: set[str] = set()
     for query in queries:
@@ -175,9 +187,14 @@ def _sql_facets(backend: SQLiteBackend, conn, query: SearchQuery):
         chars = [t for t in terms if _on_chars(t)]
         grams = [t for t in terms if not _on_chars(t)]
         table = "docs_fts" if grams else "docs_chars"
-        params["match"] = _match_expression(grams) if grams else _chars_expression(chars)
+        params["match"] = (
+            _match_expression(grams) if grams else _chars_expression(chars)
+        )
         if grams and chars:
-            where.insert(0, "f.rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)")
+            where.insert(
+                0,
+                "f.rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)",
+            )
             params["chars"] = _chars_expression(chars)
         where.insert(0, f"{table} MATCH :match")
         base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
@@ -193,16 +210,26 @@ def test_the_private_marker_cannot_be_searched(sqlite_backend):
     _load(
         backend,
         [
-            make_doc("内部规程", "内部事项", number=("静政办函", 2022, 1), disclosure=Disclosure.on_request),
+            make_doc(
+                "内部规程",
+                "内部事项",
+                number=("静政办函", 2022, 1),
+                disclosure=Disclosure.on_request,
+            ),
             make_doc("公开通知", "公开事项 private", number=("静政办发", 2022, 2)),
         ],
     )
 
     def titles(q: str, private: bool = True) -> set[str]:
-        return {h.title for h in backend.search(SearchQuery(q=q, include_private=private)).hits}
+        return {
+            h.title
+            for h in backend.search(SearchQuery(q=q, include_private=private)).hits
+        }
 
     for q in ("πprivate", '"πprivate"', "private"):
         assert titles(q) == {"公开通知"}, q  # the word in the text, never the marker
     assert titles("事项", private=False) == {"公开通知"}
     assert titles("事项") == {"内部规程", "公开通知"}
-    assert backend.search(SearchQuery(q="事项")).facets["issuer"] == {"静乐县人民政府": 1}
+    assert backend.search(SearchQuery(q="事项")).facets["issuer"] == {
+        "静乐县人民政府": 1
+    }
