@@ -171,6 +171,22 @@ def _status_of(src: dict, as_of: dt.date) -> Status:
     return Status.valid
 
 
+def _phrase(chars: str) -> dict:
+    """The characters ``chars`` (space-separated) as a phrase in the title or the body.
+
+    Besides v2's ``chars`` it asks v1's ``title_chars`` and ``body_chars``, so that
+    searches keep answering from a v1 index while ``gazette reindex`` builds its v2
+    replacement. On either index the fields the mapping lacks match nothing and are
+    dropped when Elasticsearch rewrites the query, so they cost nothing.
+    """
+    return {
+        "bool": {
+            "should": [{"match_phrase": {field: chars}} for field in ("chars", "title_chars", "body_chars")],
+            "minimum_should_match": 1,
+        }
+    }
+
+
 def _empty_result(query: SearchQuery) -> SearchResult:
     return SearchResult(total=0, hits=[], facets={f: {} for f in FACET_FIELDS} if query.facets else {})
 
@@ -370,16 +386,23 @@ class ElasticsearchBackend:
         ``refresh`` makes them visible to searches before returning. ``bulk_load``
         (default: at least :data:`BULK_LOAD_THRESHOLD` documents in a sized collection)
         turns refreshes and replicas off for the load and restores them afterwards.
-        Any rejected document raises (a 429/5xx: BackendUnavailable) after the others
+        An index of an older layout (``documents-v1``) raises ConfigError: ``reindex``
+        first. Any rejected document raises (a 429/5xx: BackendUnavailable) after the others
         were written; nothing is reported indexed that is not.
         """
         if bulk_load is None:
             bulk_load = isinstance(docs, Sized) and len(docs) >= BULK_LOAD_THRESHOLD
         self.ensure_index()
+        current = self.indices()
+        older = [name for name in current if not name.startswith(f"{self.prefix}-{self._version}-")]
+        if older:
+            raise ConfigError(
+                f"Elasticsearch index {older[0]} has an older layout than {self._version}: "
+                "run `gazette reindex` before indexing documents (searches keep answering meanwhile)"
+            )
         target = self.alias
         restore: dict[str, Any] | None = None
         if bulk_load:
-            current = self.indices()
             target = current[0] if current else self.alias
             restore = self._settings_of(target)
             with self._errors("prepare a bulk load"):
@@ -501,7 +524,7 @@ class ElasticsearchBackend:
         # which is how FTS5's bm25 weighs columns; measured against the SQLite backend on
         # 1,168 corpus documents this agreed best (82 % of the top 10, first hit equal on
         # 21 of 30 queries).
-        required = [{"match_phrase": {"chars": " ".join(t.chars)}} for t in terms]
+        required = [_phrase(" ".join(t.chars)) for t in terms]
         words = " ".join(dict.fromkeys(w for t in terms for w in t.words))
         should = (
             [{"combined_fields": {"query": words, "fields": ["title_words^8", "body_words^2"]}}] if words else []
