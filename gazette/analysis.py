@@ -64,6 +64,15 @@ def _build_table() -> dict[int, str]:
 
 
 _TABLE = _build_table()
+# normalize() replaces only the characters the table maps: one regular-expression scan
+# finds them (most characters of a text are not in the table), which is several times
+# faster than str.translate's per-character mapping lookup and gives the same string.
+_TABLE_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
+_TABLE_CHARS = {chr(cp): value for cp, value in _TABLE.items()}
+
+
+def _table_char(match: re.Match) -> str:
+    return _TABLE_CHARS[match.group()]
 
 
 def fold_lookalikes(text: str) -> str:
@@ -77,7 +86,7 @@ def fold_lookalikes(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Length-preserving normal form for matching (see module docstring)."""
-    return text.translate(_TABLE).lower()
+    return _TABLE_RE.sub(_table_char, text).lower()
 
 
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
