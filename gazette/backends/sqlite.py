@@ -25,25 +25,30 @@ produce, and a search of public documents adds ``NOT`` that marker to its expres
 so a search without other filters counts its matches without a join. Snippets are cut
 from the original text by :func:`gazette.analysis.snippets`.
 
-Speed: totals and facets are exact. A search runs in one read transaction. Facets
-come from *facet planes* (:class:`_Planes`): per index generation and process, every
-document's disclosure, issuer, year, type and validity dates held in memory as
-byte-per-document big integers; a match set is read as one ``group_concat`` of
-rowids (from the full-text table alone when disclosure is the only filter) and each
-facet count is the population count of an AND. Where a field has too many distinct
-values the match's rowids go to a temporary table and are grouped in SQL one facet at
-a time. An unfaceted search counts with the unranked expression unless the page is
-short. BM25 costs time for every row it
-scores, so the ranked order is tiered: the matches, most recently indexed (highest
-rowid) first, are cut into tiers of ``RANK_WINDOW``, ranked by BM25 within a tier, tier
-after tier (a tier is read in the index's descending rowid order and stops after
-``RANK_WINDOW`` rows). Up to ``RANK_WINDOW`` matches this is
-plain BM25; on a huge match set the first page is the best BM25 matches of the newest
-``RANK_WINDOW``, not of the whole archive, and paging stays consistent. Results are kept in a small per-process LRU
-cache keyed by the query and a *search generation* (a ``meta`` row that every
-index/delete/clear bumps in its own write transaction and every search reads, so a
-write in any process invalidates the cache of every process). ``reindex`` (and the
-benchmark build) merges the FTS5 segments (:meth:`SQLiteBackend.optimize`).
+Speed: totals and facets are exact; a search runs in one read transaction.
+
+* Ranking: BM25 costs time for every row it scores, so the ranked order is tiered.
+  The matches, most recently indexed (highest rowid) first, are cut into tiers of
+  ``RANK_WINDOW``, ranked by BM25 within a tier, tier after tier; a tier is read in
+  the index's descending rowid order and stops after ``RANK_WINDOW`` rows. Up to
+  ``RANK_WINDOW`` matches this is plain BM25; on a huge match set the first page holds
+  the best BM25 matches of the newest ``RANK_WINDOW``, not of the whole archive, and
+  paging stays consistent.
+* Totals: the size of the last tier read when it is short, else one unranked count
+  (of the full-text table alone when disclosure is the only filter).
+* Facets come from *facet planes* (:class:`_Planes`): per index generation and
+  process, every document's disclosure, issuer, year, type and validity dates held in
+  memory as byte-per-document big integers (loaded in about 0.3 s at 100,000
+  documents). A match set is read as one ``group_concat`` of rowids and each facet
+  count is the population count of an AND. Where a field has more than
+  ``_Planes.MAX_VALUES`` values, the match's rowids go to a temporary table and are
+  grouped in SQL one facet at a time.
+* Results are kept in a small per-process LRU cache keyed by the query and a *search
+  generation* (a ``meta`` row that every index/delete/clear bumps in its own write
+  transaction and every search reads, so a write in any process invalidates the
+  cache of every process).
+* ``reindex`` (and the benchmark build) merges the FTS5 segments
+  (:meth:`SQLiteBackend.optimize`).
 """
 
 from __future__ import annotations
