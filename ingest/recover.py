@@ -46,8 +46,9 @@ def recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool,
             need_ocr[page.number] = f"unusable text layer ({verdict.reason})"
         elif page.char_count == 0 and page.image_count:
             need_ocr[page.number] = "image-only page"
-        elif bad_font and verdict.score is not None and verdict.score < 0.75:
-            # same file as pages with a wrong ToUnicode map: a middling score is suspect too
+        elif bad_font and page.char_count and (verdict.score is None or verdict.score < 0.75):
+            # same file as pages with a wrong ToUnicode map: a middling score is suspect too,
+            # and so is a page too short to judge (a last page with the 署名 and date)
             need_ocr[page.number] = "doubtful text layer"
     if not need_ocr:
         return
