@@ -634,9 +634,11 @@ class SQLiteBackend:
                 total=0, hits=[], facets={} if not query.facets else _empty_facets()
             )
         where, params = self._where(query)
+        # Whether disclosure is the only filter on docs_meta (then the full-text table
+        # alone answers counts and facet match sets).
+        only_disclosure = not [w for w in where if w != "d.public = 1"]
         if terms and not query.include_private:
             where.remove("d.public = 1")  # the full-text expression excludes them
-        filters_meta = bool(where)
         singles = [t for t in terms if _on_chars(t)]
         phrases = [t for t in terms if not _on_chars(t)]
         if phrases:
@@ -652,21 +654,18 @@ class SQLiteBackend:
         elif singles:
             table = "docs_chars"
             params["match"] = _chars_expression(singles)
-        count_sql = None
+        fts_only = None
         if terms:
             if not query.include_private:
                 params["match"] = f'({params["match"]}) NOT "{_PRIVATE}"'
             where.insert(0, f"{table} MATCH :match")
             base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
-            if not filters_meta:
-                # No filter on docs_meta: count the full-text matches alone.
-                count_sql = f"SELECT count(*) FROM {table} f WHERE " + " AND ".join(
-                    where
-                )
+            if only_disclosure:
+                fts_only = f"FROM {table} f WHERE " + " AND ".join(where)
         else:
             base = "FROM docs_meta d"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-        count_sql = count_sql or f"SELECT count(*) {base}{where_sql}"
+        count_sql = f"SELECT count(*) {fts_only or base + where_sql}"
         offset = (query.page - 1) * query.size
         ranked = bool(terms) and query.sort != "date"
         known_total = None
@@ -684,7 +683,14 @@ class SQLiteBackend:
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
             total, facets = self._facets_fast(
-                conn, query, table if terms else None, base, where_sql, params
+                conn,
+                query,
+                base,
+                where_sql,
+                params,
+                bool(terms),
+                fts_only,
+                only_disclosure,
             )
         elif known_total is not None:
             total = known_total
@@ -783,46 +789,34 @@ class SQLiteBackend:
         self,
         conn: sqlite3.Connection,
         query: SearchQuery,
-        table: str | None,
         base: str,
         where_sql: str,
         params: dict,
+        full_text: bool,
+        fts_only: str | None,
+        only_disclosure: bool,
     ) -> tuple[int, dict[str, dict[str, int]]]:
         """Exact total and facets: from the facet planes when they are available, else
         grouped in SQL (:meth:`_facets`).
 
-        With no filter but disclosure, the match set is read from the full-text table
-        alone (one ``group_concat`` of rowids, no join) and the disclosure applied as a
-        plane; with filters, from the filtered join.
+        The match set is read as one ``group_concat`` of rowids: from the full-text
+        table alone (``fts_only``) when disclosure is the only filter, else from the
+        filtered join; with neither text nor filters it is the disclosure plane itself.
         """
         planes = self._planes(conn)
         if planes is None:
-            return self._facets(conn, base, where_sql, params, table is not None)
-        filtered = any(
-            (
-                query.status,
-                query.issuer,
-                query.doc_type,
-                query.year is not None,
-                query.date_from,
-                query.date_to,
-                query.doc_number_prefix,
-                query.normative_only,
-            )
-        )
+            return self._facets(conn, base, where_sql, params, full_text)
         visible = planes.all if query.include_private else planes.public
-        if not filtered and table is None:
+        if fts_only:
+            csv = conn.execute(f"SELECT group_concat(f.rowid) {fts_only}", params)
+            matched = planes.mask(csv.fetchone()[0]) & visible
+        elif only_disclosure and not full_text:
             matched = visible
-        elif not filtered:
-            sql = f"SELECT group_concat(rowid) FROM {table} WHERE {table} MATCH :match"
-            if "chars" in params:
-                sql += " AND rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)"
-            matched = planes.mask(conn.execute(sql, params).fetchone()[0]) & visible
         else:
             csv = conn.execute(
                 f"SELECT group_concat(d.rowid) {base}{where_sql}", params
-            ).fetchone()[0]
-            matched = planes.mask(csv)
+            )
+            matched = planes.mask(csv.fetchone()[0])
         return planes.facets(matched, params["as_of"])
 
     @staticmethod
