@@ -7,8 +7,9 @@ Documents come from :func:`bench.common.synth_documents`. The analyser runs in
 :func:`gazette.backends.elasticsearch.to_source`, the latter with jieba answered from
 the paragraph cache :class:`bench.common.ParagraphWords`); the main process stores the
 records and writes the index, then merges the SQLite full-text segments as ``gazette
-reindex`` does. A finished build leaves ``build.json`` (its figures) in its folder; a
-folder without it is rebuilt from scratch.
+reindex`` does. A build runs in a folder of its own (``….building-PID``) and is moved
+into place when finished, with ``build.json`` (its figures): concurrent builds never
+delete each other's work, and a folder without ``build.json`` is rebuilt.
 
     python bench/archive_build.py --docs 10000 [--es]
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import shutil
 import sys
 import time
@@ -88,10 +90,13 @@ def build_sqlite(
     done = home / "build.json"
     if done.exists():
         return home, json.loads(done.read_text())
-    if home.exists():
-        shutil.rmtree(home)
-    log(f"building SQLite archive of {n:,} documents in {home}")
-    archive = Archive(Settings(home=home))
+    # Built in a folder of this process's own and moved into place when finished, so
+    # that concurrent builds of the same archive never delete each other's work.
+    building = home.with_name(f"{home.name}.building-{os.getpid()}")
+    if building.exists():
+        shutil.rmtree(building)
+    log(f"building SQLite archive of {n:,} documents in {building}")
+    archive = Archive(Settings(home=building))
     store, backend = archive.store, archive.backend
     t0 = time.monotonic()
     text_bytes = 0
@@ -124,10 +129,16 @@ def build_sqlite(
         "text_mb": round(text_bytes / 1e6, 1),
         "store_s": round(t_store, 1),
         "index_s": round(t_index, 1),
-        "db_mb": round((home / "archive.sqlite3").stat().st_size / 1e6, 1),
+        "db_mb": round((building / "archive.sqlite3").stat().st_size / 1e6, 1),
         "build_peak_rss_mb": peak_rss_mb(),
     }
-    done.write_text(json.dumps(figures, indent=2))
+    (building / "build.json").write_text(json.dumps(figures, indent=2))
+    if done.exists():  # another build finished first
+        shutil.rmtree(building)
+        return home, json.loads(done.read_text())
+    if home.exists():  # an unfinished build left by an older version or a crash
+        shutil.rmtree(home)
+    building.rename(home)
     return home, figures
 
 
