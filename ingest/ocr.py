@@ -129,10 +129,11 @@ _BRACKET_YEAR = re.compile(
 _HAS_HAN = re.compile(rf"[{_HAN}]")
 
 
-def _curly_quotes(text: str) -> str:
-    """ASCII double quotes in Chinese text → “ ” (alternating, after any curly quote seen)."""
+def _curly_quotes(text: str, inside: bool = False) -> str:
+    """ASCII double quotes in Chinese text → “ ” (alternating, after any curly quote seen;
+    ``inside``: the text starts within a quotation opened on an earlier line)."""
     out = []
-    opening = True
+    opening = not inside
     for ch in text:
         if ch == '"':
             ch = "“" if opening else "”"
@@ -142,15 +143,22 @@ def _curly_quotes(text: str) -> str:
     return "".join(out)
 
 
-def tidy(text: str) -> str:
+def _ends_inside_quote(text: str) -> bool:
+    """Whether ``text`` leaves a “ open (its last curly quote is an opening one)."""
+    last = max(text.rfind("“"), text.rfind("”"))
+    return last >= 0 and text[last] == "“"
+
+
+def tidy(text: str, *, inside_quote: bool = False) -> str:
     """Tesseract's punctuation in Chinese text as printed: ASCII , : ; ( ) ? ! next to an
     ideograph → full-width; a period after an ideograph → 。; ASCII double quotes in a
-    line with ideographs → “ ”; the year of a 发文字号 in any bracket-like signs
-    ([2015], 【2015j, (2015]) → 〔2015〕."""
+    line with ideographs → “ ” (``inside_quote``: the line continues a quotation opened
+    on the line before); the year of a 发文字号 in any bracket-like signs ([2015],
+    【2015j, (2015]) → 〔2015〕."""
     text = _ASCII_PUNCT_NEAR_HAN.sub(lambda m: m.group(0).strip().translate(_FULLWIDTH), text)
     text = _PERIOD_AFTER_HAN.sub("。", text)
     if '"' in text and _HAS_HAN.search(text):
-        text = _curly_quotes(text)
+        text = _curly_quotes(text, inside_quote)
     return _BRACKET_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", text)
 
 
@@ -187,14 +195,24 @@ class _OcrLine:
     def bottom(self) -> int:
         return max(w.bottom for w in self.words)
 
-    def drop_trailing_dots(self) -> None:
-        """Remove low words at the end that Tesseract read off a dotted leader (a box far
-        lower than the line, low confidence: "于", "ov"); the leader itself is found in the
-        image by :func:`_leader_number`."""
+    def without_leader(self) -> _OcrLine | None:
+        """The line without what Tesseract read off a dotted leader and its page number
+        ("…和0 9", "于", "ov": boxes far lower than the line, then perhaps digits), or
+        ``None`` when it does not end that way. :func:`_leader_number` reads the number
+        from the image instead."""
         words = sorted(self.words, key=lambda w: w.left)
-        while len(words) > 1 and words[-1].bottom - words[-1].top < 0.4 * self.height and words[-1].conf < 50:
-            words.pop()
-        self.words = words
+
+        def low(w: _Word) -> bool:
+            return w.bottom - w.top < 0.4 * self.height
+
+        cut = len(words)
+        while cut > 1 and (low(words[cut - 1]) or words[cut - 1].text.isdigit()):
+            cut -= 1
+        while cut < len(words) and not low(words[cut]):
+            cut += 1  # the leader starts with a low word
+        if cut == len(words) or cut == 0:
+            return None
+        return _OcrLine(words[:cut], self.height)
 
     def text(self) -> str:
         out = ""
@@ -386,9 +404,12 @@ def _read_digits(image, height: int) -> str | None:
     """A number alone in ``image`` (Tesseract, digits only), else ``None``."""
     from PIL import ImageOps
 
-    text = _tesseract(_png(ImageOps.expand(image, border=max(4, height // 2), fill=255)),
-                      ["-l", "eng", "--psm", "7", "-c", "tessedit_char_whitelist=0123456789"]).strip()
-    return text if text.isdigit() else None
+    png = _png(ImageOps.expand(image, border=max(4, height // 2), fill=255))
+    for psm in ("8", "7"):  # one word; a lone digit sometimes only reads as a line
+        text = _tesseract(png, ["-l", "eng", "--psm", psm, "-c", "tessedit_char_whitelist=0123456789"]).strip()
+        if text.isdigit():
+            return text
+    return None
 
 
 #: Share of the page height below which a page number is looked for (cf. ingest.clean).
@@ -460,12 +481,18 @@ def ocr_page(page, number: int, *, scanned: bool = True) -> OcrResult:
     scale = 72 / DPI
     result = OcrResult()
     confs: list[float] = []
+    inside_quote = False
     for ln in lines:
-        ln.drop_trailing_dots()
+        number_text = None
+        if _HAS_HAN.search(ln.text()):
+            for candidate in (ln, ln.without_leader()):
+                if candidate is not None and (number_text := _leader_number(image, candidate)):
+                    ln = candidate
+                    break
         confs.extend(w.conf for w in ln.words if w.conf >= 0)
-        text = tidy(ln.text())
+        text = tidy(ln.text(), inside_quote=inside_quote)
+        inside_quote = _ends_inside_quote(text)
         right = ln.right
-        number_text = _leader_number(image, ln) if _HAS_HAN.search(text) else None
         if number_text:
             text += "……" + number_text
             right = image.size[0]

@@ -67,6 +67,22 @@ def test_tidy_leaves_years_that_are_not_a_doc_number_alone() -> None:
     assert tidy("（2019年修订）") == "（2019年修订）"
 
 
+def test_quotation_continued_from_the_line_before_is_closed() -> None:
+    assert tidy('随机、一公开"监管的意见', inside_quote=True) == "随机、一公开”监管的意见"
+
+
+def test_what_tesseract_read_off_a_leader_is_cut() -> None:
+    """"…和0 9": low boxes (the dots) and digits after the title's last character."""
+    words = [_Word(1010, 860, 1076, 903, 97.0, "指导"), _Word(1096, 860, 1179, 903, 93.0, "意见"),
+             _Word(1187, 890, 1208, 896, 85.0, "…"), _Word(1217, 890, 1268, 896, 0.0, "和"),
+             _Word(1277, 890, 1386, 896, 6.0, "0"), _Word(1392, 870, 1415, 901, 97.0, "9")]
+    cut = _OcrLine(words, 44).without_leader()
+    assert cut is not None and cut.text() == "指导意见"
+    # nothing low at the end: no leader to cut (a flat 一 ending a line is only cut when
+    # ocr_page then finds a leader and its number in the image)
+    assert _OcrLine(words[:2], 44).without_leader() is None
+
+
 def _line(text: str, left: int, top: int, height: int = 40) -> _OcrLine:
     return _OcrLine([_Word(left, top, left + height * len(text), top + height, 90.0, text)], height)
 
