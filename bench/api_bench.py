@@ -12,6 +12,7 @@ Without wrk, a Python client runs instead: ``--clients`` connections spread over
 processes (threads with keep-alive ``http.client`` connections).
 
     python bench/api_bench.py --docs 100000 --clients 16 64 --duration 20
+    python bench/api_bench.py --docs 100000 --clients 16 --no-cache   # every request searches
 """
 
 from __future__ import annotations
@@ -142,16 +143,26 @@ def run_python(port: int, clients: int, duration: float) -> dict:
 
 
 def run(
-    work: Path, docs: int, clients: list[int], duration: float, server_workers: int
+    work: Path,
+    docs: int,
+    clients: list[int],
+    duration: float,
+    server_workers: int,
+    no_cache: bool = False,
 ) -> dict:
     from api_latency import _free_port, start_server
     from archive_build import build_sqlite
 
     home, _ = build_sqlite(work, docs)
     port = _free_port()
-    server = start_server(home, port, server_workers)
+    server = start_server(home, port, server_workers, no_cache=no_cache)
     use_wrk = shutil.which("wrk") is not None
-    result: dict = {"documents": docs, "server_workers": server_workers, "runs": {}}
+    result: dict = {
+        "documents": docs,
+        "server_workers": server_workers,
+        "result_cache": not no_cache,
+        "runs": {},
+    }
     try:
         # Warm up every query once (page cache, statement cache).
         for p in paths():
@@ -186,7 +197,8 @@ def render(result: dict) -> str:
     return "\n".join(
         [
             (
-                f"API /api/v1/search on {result['documents']:,} documents, {result['server_workers']} server process(es)"
+                f"API /api/v1/search on {result['documents']:,} documents, {result['server_workers']} server process(es),"
+                f" result cache {'on' if result.get('result_cache', True) else 'off'}"
                 " (targets at 16 clients: ≥ 300 req/s, p99 ≤ 100 ms, 0 errors)"
             ),
             table(rows, ["clients", "client", "req/s", "p50 ms", "p99 ms", "errors"]),
@@ -205,9 +217,17 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--duration", type=float, default=20)
     parser.add_argument("--server-workers", type=int, default=2)
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="run the server with the search result cache off (GAZETTE_SEARCH_CACHE_SIZE=0):"
+        " every request searches",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = run(args.work, args.docs, args.clients, args.duration, args.server_workers)
+    result = run(
+        args.work, args.docs, args.clients, args.duration, args.server_workers, args.no_cache
+    )
     print(render(result))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2))
