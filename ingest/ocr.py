@@ -127,16 +127,22 @@ _BRACKET_YEAR = re.compile(
     rf"(?:[\[【［〔(（]\s*(\d{{4}})\s*(?:[\]】］〕)）lj]\s*j?\s*)?|(?<=[{_HAN}])(\d{{4}})\s*[\]】］〕)）j]\s*j?\s*)(?=\d{{1,5}}\s*号)"
 )
 _HAS_HAN = re.compile(rf"[{_HAN}]")
+_APOSTROPHE_NEAR_HAN = re.compile(rf"(?<=[{_HAN}])'|'(?=[{_HAN}])")
 
 
 def _curly_quotes(text: str, inside: bool = False) -> str:
-    """ASCII double quotes in Chinese text → “ ” (alternating, after any curly quote seen;
-    ``inside``: the text starts within a quotation opened on an earlier line)."""
+    """Double quotes in Chinese text as printed: ASCII " (and ' next to an ideograph, how
+    Tesseract often reads “) → “ or ” by alternation, after any curly quote seen; a “
+    inside an open quotation with no quote after it is its closing ”. ``inside``: the
+    text starts within a quotation opened on an earlier line."""
+    text = _APOSTROPHE_NEAR_HAN.sub('"', text)
     out = []
     opening = not inside
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch == '"':
             ch = "“" if opening else "”"
+        elif ch == "“" and not opening and not any(c in '"“”' for c in text[i + 1 :]):
+            ch = "”"
         if ch in "“”":
             opening = ch == "”"
         out.append(ch)
@@ -157,7 +163,7 @@ def tidy(text: str, *, inside_quote: bool = False) -> str:
     【2015j, (2015]) → 〔2015〕."""
     text = _ASCII_PUNCT_NEAR_HAN.sub(lambda m: m.group(0).strip().translate(_FULLWIDTH), text)
     text = _PERIOD_AFTER_HAN.sub("。", text)
-    if '"' in text and _HAS_HAN.search(text):
+    if any(q in text for q in "\"'“") and _HAS_HAN.search(text):
         text = _curly_quotes(text, inside_quote)
     return _BRACKET_YEAR.sub(lambda m: f"〔{m.group(1) or m.group(2)}〕", text)
 
