@@ -20,10 +20,12 @@ import functools
 import re
 from dataclasses import dataclass
 
-__all__ = ["TextQuality", "judge", "language_score", "MIN_HAN", "MIN_SCORE"]
+__all__ = ["TextQuality", "judge", "language_score", "MIN_HAN", "MIN_SCORE", "SAMPLE_HAN"]
 
 #: Fewest ideographs on a page for the language score to be trusted.
 MIN_HAN = 40
+#: Ideographs a language score is measured on (the first runs of the page).
+SAMPLE_HAN = 400
 #: Language score below which a page counts as implausible.
 MIN_SCORE = 0.6
 
@@ -48,11 +50,21 @@ def _tokenizer():
 
 def language_score(text: str) -> float | None:
     """Share of ideographs in ``text`` inside dictionary words of ≥ 2 characters
-    (``None`` when there are fewer than :data:`MIN_HAN` ideographs)."""
+    (``None`` when there are fewer than :data:`MIN_HAN` ideographs), measured on the
+    runs of ideographs up to the first :data:`SAMPLE_HAN` — segmenting a whole page
+    would cost more than reading it."""
     runs = _HAN_RUN.findall(text)
     total = sum(len(r) for r in runs)
     if total < MIN_HAN:
         return None
+    if total > SAMPLE_HAN:  # enough to tell prose from shuffled characters
+        sample, total = [], 0
+        for run in runs:
+            sample.append(run)
+            total += len(run)
+            if total >= SAMPLE_HAN:
+                break
+        runs = sample
     tok = _tokenizer()
     freq = tok.FREQ
     in_words = 0
