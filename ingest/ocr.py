@@ -212,13 +212,20 @@ class _OcrLine:
             return w.bottom - w.top < 0.4 * self.height
 
         cut = len(words)
-        while cut > 1 and (low(words[cut - 1]) or words[cut - 1].text.isdigit()):
+        while cut > 1 and (low(words[cut - 1]) or words[cut - 1].text.isdigit() or words[cut - 1].conf < 30):
             cut -= 1
         while cut < len(words) and not low(words[cut]):
             cut += 1  # the leader starts with a low word
         if cut == len(words) or cut == 0:
             return None
-        return _OcrLine(words[:cut], self.height)
+        kept = words[:cut]
+        first = words[cut]
+        # Tesseract sometimes boxes the title's last characters with the dots ("意见" on a
+        # box as low as a dot): characters it is fairly sure of are kept
+        han = "".join(re.findall(f"[{_HAN}]", first.text))
+        if han and first.conf >= 30:
+            kept.append(_Word(first.left, kept[-1].top, first.left + 1, kept[-1].bottom, first.conf, han))
+        return _OcrLine(kept, self.height)
 
     def text(self) -> str:
         out = ""
@@ -378,13 +385,14 @@ def _leader_number(image, line: _OcrLine) -> str | None:
     The strip right of the line must hold a row of small dots at one height and, at its
     right end, a cluster of tall glyphs; dust specks are neither in a row nor tall.
     """
-    h = line.bottom - line.top
+    # Tesseract's line height: a word box of the line can be twice as tall as its glyphs
+    h = min(line.bottom - line.top, line.height)
     pad = h // 4
     x0 = line.right + h // 4
     width = image.size[0] - x0
     if h <= 4 or width < 3 * h:
         return None
-    strip = image.crop((x0, line.top - pad, image.size[0], line.bottom + pad))
+    strip = image.crop((x0, max(0, line.top - pad), image.size[0], line.bottom + pad))
     runs = _ink_runs(strip)
     tall = [r for r in runs if r[3] - r[2] >= 0.3 * h]
     if not tall:
@@ -411,7 +419,7 @@ def _read_digits(image, height: int) -> str | None:
     from PIL import ImageOps
 
     png = _png(ImageOps.expand(image, border=max(4, height // 2), fill=255))
-    for psm in ("8", "7"):  # one word; a lone digit sometimes only reads as a line
+    for psm in ("7", "8"):  # one line; a lone digit sometimes only reads as a word
         text = _tesseract(png, ["-l", "eng", "--psm", psm, "-c", "tessedit_char_whitelist=0123456789"]).strip()
         if text.isdigit():
             return text

@@ -79,6 +79,13 @@ def test_what_tesseract_read_off_a_leader_is_cut() -> None:
              _Word(1277, 890, 1386, 896, 6.0, "0"), _Word(1392, 870, 1415, 901, 97.0, "9")]
     cut = _OcrLine(words, 44).without_leader()
     assert cut is not None and cut.text() == "指导意见"
+    # junk Tesseract is not sure of ("症ee et") goes too; a title's last characters boxed
+    # with the dots ("意见" on a dot-high box) stay when Tesseract is fairly sure of them
+    junk = [_Word(715, 860, 758, 903, 96.0, "的"), _Word(845, 895, 999, 901, 0.0, "症"),
+            _Word(1008, 895, 1177, 902, 26.0, "ee"), _Word(1183, 862, 1399, 902, 0.0, "et")]
+    assert _OcrLine(junk, 44).without_leader().text() == "的"
+    boxed = [_Word(1068, 860, 1134, 901, 85.0, "指导"), _Word(1231, 895, 1399, 901, 39.0, "意见")]
+    assert _OcrLine(boxed, 44).without_leader().text() == "指导意见"
     # nothing low at the end: no leader to cut (a flat 一 ending a line is only cut when
     # ocr_page then finds a leader and its number in the image)
     assert _OcrLine(words[:2], 44).without_leader() is None
