@@ -30,7 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import default_work, log, percentiles, synth_documents, table
 
 #: Query kinds: ``(params for SearchQuery)``. Only "faceted" asks for facets; the others
-#: isolate matching, ranking and highlighting.
+#: isolate matching, ranking and highlighting. "paged" reads later pages of the ranked
+#: order: within the title matches, across their end into the other matches (at
+#: 100,000 documents 行政处罚 has about 100 public title matches, 数据 about 120,
+#: 税收优惠 none), and deep into a rank tier.
 KINDS: dict[str, list[dict]] = {
     "word": [
         {"q": q}
@@ -86,6 +89,16 @@ KINDS: dict[str, list[dict]] = {
             "安全生产 责任",
             "",
         )
+    ],
+    "paged": [
+        {"q": "住房公积金", "page": 2},
+        {"q": "行政处罚", "page": 11},
+        {"q": "数据", "page": 13},
+        {"q": "税收优惠", "page": 5},
+        {"q": "法", "page": 50},
+        {"q": "房", "page": 150},
+        {"q": "环境保护", "page": 120},
+        {"q": '"法律责任"', "page": 30},
     ],
 }
 

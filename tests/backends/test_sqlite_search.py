@@ -1,6 +1,7 @@
 """SQLite-only search behaviour beyond the shared contract: the BM25 rank window on
-large match sets, the character table for terms ending in a lone Han character, and
-the merged index after ``reindex``."""
+large match sets and the title tier before it, the character table for terms ending
+in a lone Han character, the merged index after ``reindex``, and the in-place index
+migration."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from gazette import analysis
 from gazette.backends.base import SearchQuery
 from gazette.backends.sqlite import SQLiteBackend
 from gazette.model import Disclosure
@@ -79,6 +81,160 @@ def test_first_tier_holds_the_highest_rowids(sqlite_backend):
     assert {rowid[h.id] for h in r.hits} == set(visible[:4])
 
 
+def _titled(n_old: int, n_new: int) -> list:
+    """Documents indexed oldest first: ``n_old`` whose titles contain 住房公积金 (every
+    third not public, every fourth issued by another office), then ``n_new`` newer
+    ones mentioning it in the body only."""
+    old = [
+        make_doc(
+            f"住房公积金管理办法{'（修订）' * (i % 3)}{i:02d}",
+            "缴存与提取。" + "房" * (i % 2),
+            number=("静政发", 2020 + i % 3, i + 1),
+            issuer="静乐县财政局" if i % 4 == 3 else "静乐县人民政府",
+            written=dt.date(2020 + i % 3, 2, 1 + i),
+            disclosure=Disclosure.on_request if i % 3 == 2 else Disclosure.public,
+        )
+        for i in range(n_old)
+    ]
+    new = [
+        make_doc(
+            f"通知{i:02d}",
+            "关于住房公积金管理的事项。" + "住房" * (i % 3) + "房" * (i % 2),
+            number=("静政办发", 2020 + i % 3, i + 1),
+            written=dt.date(2020 + i % 3, 3, 1 + i),
+        )
+        for i in range(n_new)
+    ]
+    return old + new
+
+
+def _all_pages(backend: SQLiteBackend, size: int, **params) -> list[str]:
+    """The ids of every page of a ranked search, in order; each page's total must be
+    the first page's."""
+    first = backend.search(SearchQuery(size=size, facets=False, **params))
+    seen = [h.id for h in first.hits]
+    for page in range(2, first.total // size + 3):
+        r = backend.search(SearchQuery(size=size, page=page, facets=False, **params))
+        assert r.total == first.total, (params, page)
+        seen += [h.id for h in r.hits]
+    assert len(seen) == first.total, params
+    return seen
+
+
+def test_old_title_match_ranks_first_beyond_the_rank_window(sqlite_backend):
+    """The oldest document's title match outranks many newer body matches: the title
+    tier comes before the tiers of the other matches."""
+    backend = sqlite_backend
+    _load(backend, _titled(1, 12))
+    backend.RANK_WINDOW = 4  # three rowid tiers of newer body matches
+    for q in ("住房公积金", "公积金 房", "办法"):
+        r = backend.search(SearchQuery(q=q, size=3))
+        assert r.hits[0].title == "住房公积金管理办法00", q
+    assert backend.search(SearchQuery(q="住房公积金", size=3)).total == 13
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "住房公积金"},  # bigram phrase
+        {"q": "房"},  # character table
+        {"q": "公积金 房"},  # mixed: the character term only filters
+        {"q": "住房公积金", "include_private": True},
+        {"q": "住房公积金", "issuer": "静乐县人民政府"},
+        {"q": "公积金 房", "year": 2021},
+        {"q": '"公积金管理"', "date_to": dt.date(2021, 12, 31)},
+    ],
+)
+def test_paging_through_title_and_rowid_tiers_is_exact(sqlite_backend, params):
+    """Every match appears once, title matches first, whatever the tier size and page
+    size; totals are exact on every page."""
+    backend = sqlite_backend
+    stored = _load(backend, _titled(9, 14))
+    expected = {
+        h.id
+        for h in backend.search(
+            SearchQuery(sort="date", size=100, facets=False, **params)
+        ).hits
+    }
+    words = params["q"].strip('"').split()
+    in_title = {
+        d.id for d in stored if d.id in expected and all(w in d.title for w in words)
+    }
+    assert in_title and expected - in_title  # both parts are present
+    for window, size in ((1000, 5), (4, 3), (4, 4), (3, 7), (2, 1)):
+        backend.RANK_WINDOW = window
+        order = _all_pages(backend, size, **params)
+        assert len(order) == len(set(order)) and set(order) == expected, window
+        assert set(order[: len(in_title)]) == in_title, window
+
+
+def test_many_title_matches_are_tiered_shortest_title_first(sqlite_backend):
+    """More title matches than the window: the first page ranks the window of the
+    shortest matching titles (bounded cost, whatever their age), and every title match
+    still comes before any other match."""
+    backend = sqlite_backend
+    stored = _load(backend, _titled(9, 5))
+    titled = [d for d in stored[:9] if d.disclosure == Disclosure.public]
+    shortest = min(len(analysis.chars(d.title)) for d in titled)
+    short = {d.id for d in titled if len(analysis.chars(d.title)) == shortest}
+    newest = {d.id for d in titled[-len(short) :]}
+    assert 1 < len(short) < len(titled) and short != newest
+    backend.RANK_WINDOW = len(short)
+    r = backend.search(SearchQuery(q="住房公积金", size=len(short), facets=False))
+    assert {h.id for h in r.hits} == short
+    order = _all_pages(backend, 2, q="住房公积金")
+    assert set(order[: len(short)]) == short
+    assert set(order[: len(titled)]) == {d.id for d in titled}
+
+
+def test_reindexing_or_deleting_a_document_replaces_its_title_row(sqlite_backend):
+    """A document's title row is found through ``docs_meta.title_key`` and replaced or
+    removed with the document, whatever its new title's length."""
+    backend = sqlite_backend
+    store = backend.store
+    doc, other = _load(backend, _titled(1, 1))
+    renamed = doc.model_copy(update={"title": "公积金缴存规定"})
+    _load(backend, [renamed])
+
+    def titles(q: str) -> list[str]:
+        return [h.title for h in backend.search(SearchQuery(q=q)).hits]
+
+    assert titles("缴存规定") == ["公积金缴存规定"]
+    assert titles("公积金") == ["公积金缴存规定", other.title]
+    assert titles("管理办法") == []
+    backend.delete([renamed.id])
+    assert titles("公积金") == [other.title]
+    for table in ("docs_title", "docs_title_meta"):
+        assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1
+
+
+def test_a_version_6_index_gains_its_title_table_in_place(tmp_path):
+    """Opening an index of the previous layout fills ``docs_title`` from the stored
+    title columns instead of re-analysing every document; answers are unchanged."""
+    store = Store(tmp_path)
+    backend = SQLiteBackend(store, cache_size=0)
+    _load(backend, _titled(5, 6))
+    backend.RANK_WINDOW = 3
+    queries = [
+        SearchQuery(q=q, size=4, page=p)
+        for q in ("住房公积金", "房")
+        for p in (1, 2, 3)
+    ]
+    before = [backend.search(q).model_dump() for q in queries]
+    with store.transaction() as conn:  # back to the version 6 layout
+        conn.execute("DROP TABLE docs_title")
+        conn.execute("DROP TABLE docs_title_meta")
+        conn.execute("ALTER TABLE docs_meta DROP COLUMN title_key")
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'fts_version'")
+    reopened = SQLiteBackend(store, cache_size=0)
+    reopened.RANK_WINDOW = 3
+    for table in ("docs_title", "docs_title_meta"):
+        assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 11
+    assert [reopened.search(q).model_dump() for q in queries] == before
+    version = store.conn.execute("SELECT value FROM meta WHERE key = 'fts_version'")
+    assert version.fetchone()[0] == SQLiteBackend.FTS_VERSION
+
+
 def test_terms_ending_in_a_lone_character_match_exactly(sqlite_backend):
     backend = sqlite_backend
     _load(
@@ -108,7 +264,7 @@ def test_reindex_merges_segments_and_answers_the_same(sqlite_backend):
     assert backend.reindex(docs) == 12
     after = backend.search(SearchQuery(q="住房", size=20))
     assert after.model_dump() == before.model_dump()
-    for table in ("docs_fts", "docs_chars"):
+    for table in ("docs_fts", "docs_chars", "docs_title"):
         # one segment per table after the merge (FTS5 'structure' record, id 10)
         assert (
             store.conn.execute(
