@@ -59,13 +59,21 @@ def _parse(path: Path):
 def _warm_up() -> None:
     """Load what every parse needs lazily (the PDF libraries, the jieba dictionary)
     once here, so that forked workers inherit it instead of each spending about a
-    second of its time limit on it."""
+    second of its time limit on it; then freeze it out of garbage collection."""
     import pdfplumber  # noqa: F401
     import pypdfium2  # noqa: F401
+
+    import gc
 
     from gazette import analysis
 
     analysis.words("公报")
+    # Keep the garbage collector away from everything loaded so far (the jieba
+    # dictionary alone is hundreds of thousands of objects): otherwise each full
+    # collection in a worker walks them all and, by writing their headers, copies the
+    # parent's memory pages into the worker (the Python documentation's advice for
+    # forking servers).
+    gc.freeze()
 
 
 def _reason(exc: BaseException) -> str:
