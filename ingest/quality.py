@@ -9,7 +9,9 @@ Writes: a :class:`TextQuality` verdict — ``ok`` or the reason it is not:
 * ``implausible`` — real ideographs in an order no Chinese text has (a ToUnicode map
   pointing at the wrong characters): the share of ideographs that form words of two or
   more characters in the jieba dictionary (the *language score*) is far below that of
-  real text (≈ 0.75–0.95 for prose; shuffled characters score ≈ 0.1–0.55).
+  real text (≈ 0.75–0.95 for prose; shuffled characters score ≈ 0.1–0.55). A character
+  repeated three or more times in a row counts as outside any word (a wrong map can
+  turn a 目录's dotted leaders into 家家家…, and 家家 is in the dictionary).
 
 Pages with too few characters to judge (< :data:`MIN_HAN` ideographs) are ``ok``.
 """
@@ -31,6 +33,7 @@ MIN_SCORE = 0.6
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_REPEATED = re.compile(r"(.)\1{2,}")
 _LATIN_EXT = re.compile(r"[\u0080-\u024f\u2000-\u206f\u2100-\u22ff]")
 
 
@@ -68,7 +71,10 @@ def language_score(text: str) -> float | None:
     tok = _tokenizer()
     freq = tok.FREQ
     in_words = 0
-    for run in runs:
+    # a character repeated three times or more is no language, though 家家 is a word: a
+    # wrong map can turn a 目录's dotted leaders into 家家家家…
+    pieces = [p for run in runs for p in _REPEATED.sub(" ", run).split()]
+    for run in pieces:
         for word in tok.cut(run, HMM=False):
             if len(word) >= 2 and freq.get(word):
                 in_words += len(word)
