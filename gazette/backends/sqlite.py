@@ -190,13 +190,9 @@ def _is_han(token: str) -> bool:
 def grams(tokens: list[str]) -> list[str]:
     """Index form: one token per position — a Han bigram where the next token is Han
     too, else the token itself (ASCII run, or a Han character before a non-Han one)."""
-    out = []
-    for i, tok in enumerate(tokens):
-        if _is_han(tok) and i + 1 < len(tokens) and _is_han(tokens[i + 1]):
-            out.append(tok + tokens[i + 1])
-        else:
-            out.append(tok)
-    return out
+    han = [len(t) == 1 and _HAN.match(t) is not None for t in tokens]
+    han.append(False)
+    return [t + tokens[i + 1] if han[i] and han[i + 1] else t for i, t in enumerate(tokens)]
 
 
 def grams_text(text: str) -> str:
