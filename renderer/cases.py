@@ -111,8 +111,10 @@ CASES: dict[str, Case] = {
         Case("fake_bold", "titles and headings drawn twice", RenderOptions(layout="fake_bold")),
         Case("letter_spaced", "letter-spaced lines, spaces inside words", RenderOptions(layout="letter_spaced")),
         Case("kangxi", "Kangxi radicals and full-width digits in the text layer", RenderOptions(layout="kangxi")),
-        Case("broken_tounicode", "no ToUnicode map", RenderOptions(layout="broken_tounicode")),
-        Case("garbage_tounicode", "wrong ToUnicode map", RenderOptions(layout="broken_tounicode", tounicode="garbage")),
+        # no extractor can map these fonts to Unicode: their pages are read by OCR
+        Case("broken_tounicode", "no ToUnicode map", RenderOptions(layout="broken_tounicode"), needs_ocr=True),
+        Case("garbage_tounicode", "wrong ToUnicode map", RenderOptions(layout="broken_tounicode", tounicode="garbage"),
+             needs_ocr=True),
         Case("scanned", "image-only pages", RenderOptions(layout="scanned"), needs_ocr=True),
         Case("mixed", "text and image-only pages", RenderOptions(layout="mixed"), needs_ocr=True),
         Case("tables", "a ruled table in an attachment", transform=_tables),

@@ -20,7 +20,7 @@ from tests.ingest.test_fidelity_report import load_report
 
 pytestmark = pytest.mark.corpus
 
-TEXT_LAYOUTS = [name for name, case in CASES.items() if not case.needs_ocr and name not in ("broken_tounicode", "garbage_tounicode")]
+TEXT_LAYOUTS = [name for name, case in CASES.items() if not case.needs_ocr]
 
 
 @pytest.fixture(scope="module")
