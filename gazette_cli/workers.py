@@ -79,8 +79,8 @@ def _call(fn: Callable[[Any], Any], item: Any, memory_mb: int | None) -> tuple[s
 
 
 def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, parent: int) -> None:
-    """The worker: read an input, answer ``(status, value, retire)``; exit on EOF or
-    after an answer with ``retire``."""
+    """The worker: read an input, answer ``(status, value, retire)``; exit on an empty
+    message, on EOF or after an answer with ``retire``."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory_mb:
@@ -88,9 +88,12 @@ def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, pa
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
-            item = pickle.loads(conn.recv_bytes())
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             break
+        if not message:  # the parent's stop request (no pickle is empty)
+            break
+        item = pickle.loads(message)
         status, value, retire = _call(fn, item, memory_mb)
         try:
             conn.send_bytes(pickle.dumps((status, value, retire), protocol=pickle.HIGHEST_PROTOCOL))
@@ -114,7 +117,13 @@ class _Worker:
 
 
 def _retire(worker: _Worker) -> None:
-    """Stop a worker: close its pipe (an idle worker exits on EOF), kill it if it lingers."""
+    """Stop a worker: ask an idle one to exit (an empty message; end of file may never
+    come, as workers forked later hold copies of this end of its pipe), kill it if it
+    lingers."""
+    try:
+        worker.conn.send_bytes(b"")
+    except OSError:
+        pass  # it is gone already
     worker.conn.close()
     worker.proc.join(1)
     if worker.proc.is_alive():
