@@ -24,8 +24,7 @@ Layout (the index definition is data: ``index_mappings/gazette-documents-v2.json
   would differ from the shared analyser on full-width forms, Kangxi radicals and mixed
   ASCII such as ``2.5kg`` or ``a.5``.)
 * ``title_words`` / ``body_words`` — :func:`gazette.analysis.words_text`; they only
-  rank, as one BM25F ``combined_fields`` query weighted like the SQLite backend's
-  columns (title 8, body 2);
+  rank, as one BM25F ``combined_fields`` query (title 8, body 2);
 * keyword/date fields for filters, facets and the as-of status
   (:func:`gazette.status.index_fields`); the status facet is derived from the few
   invalidated documents and a range aggregation on the expiry date;
