@@ -74,8 +74,8 @@ class PageText:
     height: float
     lines: list[Line] = field(default_factory=list)
     image_count: int = 0
-    #: where the text came from: "text" (the file's text layer), "pdfium" (the second
-    #: extractor, :mod:`ingest.recover`), "ocr" or "none"
+    #: where the text came from: "text" (the file's text layer, pypdfium2), "reread"
+    #: (the second extractor, pdfplumber, :mod:`ingest.recover`), "ocr" or "none"
     source: str = "text"
     ocr_confidence: float | None = None
     #: "ocr" (text read by OCR), "ocr_unavailable" (needed OCR, none ran)

@@ -40,8 +40,8 @@ def recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool,
                 retry = []
             second = judge("".join(ln.text for ln in retry))
             if retry and second.ok and (second.score is None or second.score >= 0.75):
-                page.lines, page.source = retry, "pdfium"
-                warnings.append(f"page {page.number}: unusable text layer ({verdict.reason}); read with pypdfium2")
+                page.lines, page.source = retry, "reread"
+                warnings.append(f"page {page.number}: unusable text layer ({verdict.reason}); read by the second extractor")
                 continue
             need_ocr[page.number] = f"unusable text layer ({verdict.reason})"
         elif page.char_count == 0 and page.image_count:
