@@ -172,13 +172,14 @@ _STATUS_SQL = """CASE
     WHEN d.expiry_date IS NOT NULL AND d.expiry_date < :as_of THEN 'expired'
     ELSE 'valid' END"""
 
-# Read-side connection settings: memory-mapped reads (the OS page cache serves index
-# pages without copying, shared by every connection of every process; mapped pages
-# show as file-backed RSS, not private memory), a small private page cache because the
-# API holds one connection per worker thread, temporary tables in memory.
+# Read-side connection settings: a small private page cache because the API holds one
+# connection per worker thread (pages beyond it come from the OS page cache through
+# read(), shared by every process), temporary tables in memory. No memory-mapped reads:
+# at 100,000 documents they were about 10 % faster, but every mapped page of the 2.6 GB
+# archive counts in the server's RSS (peak 778 MB per worker against 245 MB without).
 _PRAGMAS = (
     "PRAGMA cache_size=-4096",
-    "PRAGMA mmap_size=1073741824",
+    "PRAGMA mmap_size=0",
     "PRAGMA temp_store=MEMORY",
 )
 
