@@ -7,8 +7,8 @@ input in order of completion, either the worker's return value or an exception
 describing what went wrong (raised in the worker, timed out, out of memory, or
 killed).
 
-A worker serves one input after another — forking a fresh child per input cost about
-30 ms, as much as parsing a short document — and is replaced by a fresh fork after
+A worker serves one input after another — a fork and a process exit per input cost as
+much as parsing a short document on a busy machine — and is replaced by a fresh fork after
 anything unusual: a timeout (killed), a crash, running out of memory, an unexpected
 exception, or :data:`RECYCLE` inputs. An input that fails in the ordinary way (a
 :class:`~gazette.errors.GazetteError`: not a PDF, encrypted…) leaves its worker in
