@@ -15,8 +15,9 @@ sentence-final punctuation). Lines without geometry (fixtures built from text) a
 each taken as a paragraph.
 
 Fake bold (characters painted twice, slightly offset) is removed in the extract stage
-(:func:`ingest.chars.build_lines`, or pdfplumber's ``dedupe_chars`` on table pages); :func:`undouble` handles text that arrives doubled
-anyway (e.g. 静静乐乐县县 from extractors without positions).
+(:func:`ingest.chars.build_lines`, or pdfplumber's ``dedupe_chars`` on table pages);
+:func:`undouble` handles text that arrives doubled anyway (e.g. 静静乐乐县县 from
+extractors without positions).
 """
 
 from __future__ import annotations
@@ -113,9 +114,9 @@ def clean_pages(pages: list[PageText]) -> Cleaned:
 
     A line is furniture when it lies in the top or bottom band of its page and either
     prints a page number, repeats (digits ignored) on at least two pages, lies below
-    the page number, or is printed far smaller than the page's body text (
-    :data:`SMALL_PRINT`) — or, on a one-page file, looks like a gazette header
-    (…公报 2022年第3期).
+    the page number, or is printed far smaller than the page's body text
+    (:data:`SMALL_PRINT`; never a table row) — or, on a one-page file, looks like a
+    gazette header (…公报 2022年第3期).
     """
     band_shapes: Counter[str] = Counter()
     for p in pages:
@@ -143,8 +144,8 @@ def clean_pages(pages: list[PageText]) -> Cleaned:
             elif (
                 band_shapes[_shape(ln.text)] >= repeat_min
                 or _looks_like_gazette_header(ln.text)
-                or (is_bottom and any((ln.top or 0.0) > t for t in number_tops))
-                or (body_size and ln.size and ln.size <= body_size * SMALL_PRINT)
+                or (not ln.table_row and is_bottom and any((ln.top or 0.0) > t for t in number_tops))
+                or (not ln.table_row and body_size and ln.size and ln.size <= body_size * SMALL_PRINT)
             ):
                 furniture.add(id(ln))
                 if all(_shape(h) != _shape(ln.text) for h in headers):

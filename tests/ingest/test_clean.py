@@ -102,3 +102,10 @@ def test_footer_of_a_one_page_file_is_furniture() -> None:
     assert [ln.text for ln in cleaned.lines] == ["正文第一行的文字内容", "抄送：县委办公室。"]
     small = [_line("正文第一行的文字内容", 106, 522, 110), _line("内部资料 注意保存", 240, 350, 60, size=9)]
     assert [ln.text for ln in clean_pages([PageText(1, 595.3, 841.9, small)]).lines] == ["正文第一行的文字内容"]
+
+
+def test_a_small_print_table_row_at_the_page_foot_is_kept() -> None:
+    row = Line("1\t关于某事项的通知\t静政发〔2020〕3号", 1, 74, 522, 760, 770.5, 10.5, table_row=True)
+    lines = [_line("正文第一行的文字内容", 106, 522, 110), _line("正文第二行的文字内容", 74, 522, 140), row]
+    cleaned = clean_pages([PageText(1, 595.3, 841.9, lines)])
+    assert cleaned.lines[-1].text == row.text
