@@ -18,6 +18,7 @@ more than its plain text (``bench/ingest_bench.py``).
 from __future__ import annotations
 
 import ctypes
+import math
 import statistics
 from dataclasses import dataclass, field
 
@@ -149,6 +150,9 @@ def page_chars(page) -> PageChars:
         get_box = raw.FPDFText_GetLooseCharBox
         get_size = raw.FPDFText_GetFontSize
         get_fill = raw.FPDFText_GetFillColor
+        get_matrix = raw.FPDFText_GetMatrix
+        matrix = raw.FS_MATRIX()
+        pmatrix = ctypes.byref(matrix)
         is_generated = raw.FPDFText_IsGenerated
         chars = out.chars
         pending_high = 0
@@ -171,7 +175,11 @@ def page_chars(page) -> PageChars:
                 continue
             if not get_box(t, i, prect):
                 continue
+            # the font size set by Tf, scaled by the text and graphics matrices (Word and
+            # WPS often print at "Tf 1" and scale with Tm): the size as printed
             size = get_size(t, i)
+            if get_matrix(t, i, pmatrix):
+                size *= math.hypot(matrix.c, matrix.d)
             red = bool(get_fill(t, i, pr, pg, pb, pa)) and _is_red(r.value, g.value, b.value)
             bottom_ = height - rect.bottom
             chars.append(Char(ch, rect.left, rect.right, bottom_ - size, bottom_, size, red))

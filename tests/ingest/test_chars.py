@@ -105,3 +105,30 @@ def test_page_chars_of_a_rendered_document(rendered: dict[str, Path]) -> None:
 def test_ruled_tables_are_noticed(rendered: dict[str, Path]) -> None:
     assert not any(p.has_rules for p in _pages(rendered["plain"]))
     assert any(p.has_rules for p in _pages(rendered["tables"]))
+
+
+def test_size_set_by_the_text_matrix(tmp_path: Path) -> None:
+    """Word and WPS often print at ``Tf 1`` and scale the text with its matrix (or the
+    graphics state's): the size is the printed one, as pdfplumber reports it."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "scaled.pdf"
+    canvas = Canvas(str(path))
+    text = canvas.beginText()
+    text.setTextTransform(16, 0, 0, 16, 100, 700)
+    text.setFont("STSong-Light", 1)
+    text.textOut("政府公报")
+    canvas.drawText(text)
+    canvas.saveState()
+    canvas.translate(100, 600)
+    canvas.scale(2, 2)
+    canvas.setFont("STSong-Light", 11)
+    canvas.drawString(0, 0, "规范性文件")
+    canvas.restoreState()
+    canvas.save()
+    lines = build_lines(_pages(path)[0].chars)
+    assert [(ln.text, round(ln.size)) for ln in lines] == [("政府公报", 16), ("规范性文件", 22)]
+    assert all(round(ln.bottom - ln.top) == round(ln.size) for ln in lines)
