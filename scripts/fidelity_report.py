@@ -187,25 +187,22 @@ def run_task(task: Task) -> Outcome:
         source = parse_file(task.path)
         found_docs = list(source.documents)
         outcome.found = len(found_docs)
-        if task.kind == "issue":
-            same_count = source.kind == "issue" and len(found_docs) == len(specs)
-            if case.needs_ocr:
-                # an OCR'd title may carry a misread character (scored under "title"):
-                # the split is exact when the i-th article is the one paired with the
-                # i-th expected document
-                paired_in_order = pair_documents(specs, found_docs)
-                outcome.split_exact = same_count and all(p is d for p, d in zip(paired_in_order, found_docs))
-            else:
-                outcome.split_exact = same_count and all(
-                    squash(s.title) == squash(d.title) for s, d in zip(specs, found_docs)
-                )
+        issue_split = source.kind == "issue" and len(found_docs) == len(specs)
     except Exception as exc:  # a failing layout scores 0, it does not stop the report
         outcome.error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
         if os.environ.get("FIDELITY_TRACEBACK"):
             traceback.print_exc()
-        if task.kind == "issue":
-            outcome.split_exact = False
+        issue_split = False
     paired = pair_documents(specs, found_docs)
+    if task.kind == "issue":
+        if case.needs_ocr:
+            # an OCR'd title may carry a misread character (scored under "title"): the
+            # split is exact when the i-th article is the one paired with the i-th
+            # expected document
+            in_order = all(p is d for p, d in zip(paired, found_docs))
+        else:
+            in_order = all(squash(s.title) == squash(d.title) for s, d in zip(specs, found_docs))
+        outcome.split_exact = issue_split and in_order
     for spec, doc in zip(specs, paired):
         want = expected_fields(spec, published)
         if doc is None:
