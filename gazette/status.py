@@ -107,6 +107,19 @@ def index_fields(doc: Document) -> dict:
     }
 
 
+def indexed_status(expiry_date, invalid_from, invalid_status, as_of) -> Status:
+    """The status at ``as_of`` from the fields :func:`index_fields` gives — the rule
+    every backend evaluates over its index (in SQL, in Elasticsearch queries and here
+    in Python). The dates may be :class:`datetime.date` objects or ISO strings, all of
+    one kind (ISO dates order as the dates do); ``invalid_status`` is a status value.
+    """
+    if invalid_status is not None and (invalid_from is None or invalid_from <= as_of):
+        return Status(invalid_status)
+    if expiry_date is not None and expiry_date < as_of:
+        return Status.expired
+    return Status.valid
+
+
 def refresh(doc: Document, today: dt.date | None = None) -> Document:
     """Set ``doc.status``/``status_reason``/``status_date`` from its events, as of today."""
     view = status_at(doc, today)

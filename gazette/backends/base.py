@@ -34,7 +34,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from gazette.model import Document, Status
+from gazette import analysis
+from gazette.model import STATUS_LABELS, Document, Status
 
 FACET_FIELDS = ("status", "issuer", "year", "doc_type")
 
@@ -81,6 +82,53 @@ class SearchHit(BaseModel):
     status_label: str = "有效"
     highlights: list[str] = Field(default_factory=list, description="HTML snippets, matches in <mark>.")
     title_highlight: str | None = None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def hit_fields(doc: Document) -> dict:
+    """The fields of a :class:`SearchHit` that come from the document itself, as JSON
+    values: what each backend stores beside its index so that a result line needs no
+    other lookup."""
+    return {
+        "title": doc.title,
+        "doc_number": doc.doc_number.text if doc.doc_number else doc.doc_number_raw,
+        "issuers": doc.issuers,
+        "doc_type": doc.doc_type,
+        "is_normative": doc.is_normative,
+        "written_date": _iso(doc.written_date),
+        "published_date": _iso(doc.published_date),
+        "effective_date": _iso(doc.effective_date),
+        "expiry_date": _iso(doc.expiry_date),
+    }
+
+
+def stored_hit(
+    doc_id: str, score: float, stored: dict, status: Status, text: str, terms: list[analysis.QueryTerm]
+) -> SearchHit:
+    """A :class:`SearchHit` from the fields :func:`hit_fields` stored, the status at the
+    query's date, and highlights cut from the original ``text`` for the query's
+    ``terms`` (:class:`gazette.analysis.QueryTerm`)."""
+    title = stored.get("title") or ""
+    return SearchHit(
+        id=doc_id,
+        score=score,
+        title=title,
+        doc_number=stored.get("doc_number"),
+        issuers=stored.get("issuers") or [],
+        doc_type=stored.get("doc_type"),
+        is_normative=bool(stored.get("is_normative")),
+        written_date=stored.get("written_date"),
+        published_date=stored.get("published_date"),
+        effective_date=stored.get("effective_date"),
+        expiry_date=stored.get("expiry_date"),
+        status=status,
+        status_label=STATUS_LABELS[status],
+        highlights=analysis.snippets(text, terms) if terms else [],
+        title_highlight=analysis.mark_all(title, terms) if terms else None,
+    )
 
 
 class SearchResult(BaseModel):

@@ -51,15 +51,28 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import (
+    ApiError,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
 
 import index_mappings
 from gazette import analysis
-from gazette.backends.base import FACET_FIELDS, SearchHit, SearchQuery, SearchResult
+from gazette.backends.base import (
+    FACET_FIELDS,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    hit_fields,
+    stored_hit,
+)
 from gazette.errors import BackendUnavailable, ConfigError, GazetteError, QueryError
-from gazette.model import STATUS_LABELS, Disclosure, Document, Status
+from gazette.model import Disclosure, Document, Status
 from gazette.settings import Settings
-from gazette.status import index_fields
+from gazette.status import index_fields, indexed_status
 
 MAPPING = "gazette-documents-v2"
 #: Facet buckets returned per field (the SQLite backend returns as many).
@@ -105,25 +118,14 @@ def to_source(doc: Document) -> dict[str, Any]:
         "expiry_date": _iso(fields["expiry_date"]),
         "invalid_from": _iso(fields["invalid_from"]),
         "invalid_status": fields["invalid_status"],
-        "original": {
-            "title": doc.title,
-            "text": text,
-            "doc_number": number,
-            "issuers": doc.issuers,
-            "doc_type": doc.doc_type,
-            "is_normative": doc.is_normative,
-            "written_date": _iso(doc.written_date),
-            "published_date": _iso(doc.published_date),
-            "effective_date": _iso(doc.effective_date),
-            "expiry_date": _iso(doc.expiry_date),
-        },
+        "original": {**hit_fields(doc), "text": text},
     }
 
 
 # -- status as of a date ---------------------------------------------------------------
 # status(D) = invalid_status  if invalid_status is set and (invalid_from is unset or <= D)
 #           = expired         elif expiry_date < D
-#           = valid           otherwise                    (gazette.status.status_at)
+#           = valid           otherwise                    (gazette.status.indexed_status)
 
 
 def _invalid_on(day: str) -> dict:
@@ -160,14 +162,9 @@ def status_query(status: Status, as_of: dt.date) -> dict:
 
 
 def _status_of(src: dict, as_of: dt.date) -> Status:
-    inv_status = src.get("invalid_status")
-    inv_from = _date(src.get("invalid_from"))
-    if inv_status and (inv_from is None or inv_from <= as_of):
-        return Status(inv_status)
-    expiry = _date(src.get("expiry_date"))
-    if expiry is not None and expiry < as_of:
-        return Status.expired
-    return Status.valid
+    return indexed_status(
+        _date(src.get("expiry_date")), _date(src.get("invalid_from")), src.get("invalid_status") or None, as_of
+    )
 
 
 def _phrase(chars: str) -> dict:
@@ -641,22 +638,5 @@ class ElasticsearchBackend:
     def _hit(raw: dict, terms: list[analysis.QueryTerm], as_of: dt.date) -> SearchHit:
         src = raw.get("_source", {})
         orig = src.get("original", {})
-        title = orig.get("title", "")
-        status = _status_of(src, as_of)
-        return SearchHit(
-            id=raw["_id"],
-            score=float(raw.get("_score") or 0.0),
-            title=title,
-            doc_number=orig.get("doc_number"),
-            issuers=orig.get("issuers") or [],
-            doc_type=orig.get("doc_type"),
-            is_normative=bool(orig.get("is_normative")),
-            written_date=_date(orig.get("written_date")),
-            published_date=_date(orig.get("published_date")),
-            effective_date=_date(orig.get("effective_date")),
-            expiry_date=_date(orig.get("expiry_date")),
-            status=status,
-            status_label=STATUS_LABELS[status],
-            highlights=analysis.snippets(orig.get("text", ""), terms) if terms else [],
-            title_highlight=analysis.mark_all(title, terms) if terms else None,
-        )
+        score = float(raw.get("_score") or 0.0)
+        return stored_hit(raw["_id"], score, orig, _status_of(src, as_of), orig.get("text", ""), terms)

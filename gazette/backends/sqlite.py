@@ -78,10 +78,17 @@ from itertools import repeat
 from typing import NamedTuple
 
 from gazette import analysis
-from gazette.backends.base import SearchHit, SearchQuery, SearchResult
+from gazette.backends.base import (
+    FACET_FIELDS,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+    hit_fields,
+    stored_hit,
+)
 from gazette.errors import BackendUnavailable, IntegrityError, QueryError
-from gazette.model import STATUS_LABELS, Disclosure, Document, Status
-from gazette.status import index_fields
+from gazette.model import Disclosure, Document, Status
+from gazette.status import index_fields, indexed_status
 from gazette.store import Store
 
 # The filter and facet fields of a document (the values of ``IndexRow.meta``).
@@ -191,9 +198,11 @@ def _is_han(token: str) -> bool:
 def grams(tokens: list[str]) -> list[str]:
     """Index form: one token per position — a Han bigram where the next token is Han
     too, else the token itself (ASCII run, or a Han character before a non-Han one)."""
-    han = [len(t) == 1 and _HAN.match(t) is not None for t in tokens]
+    han = [_is_han(t) for t in tokens]
     han.append(False)
-    return [t + tokens[i + 1] if han[i] and han[i + 1] else t for i, t in enumerate(tokens)]
+    return [
+        t + tokens[i + 1] if han[i] and han[i + 1] else t for i, t in enumerate(tokens)
+    ]
 
 
 def grams_text(text: str) -> str:
@@ -301,18 +310,6 @@ def _iso(value) -> str | None:
 def analyse(doc: Document) -> IndexRow:
     """The index row of a stored document: analyser tokens, filter and hit fields."""
     fields = index_fields(doc)
-    number = doc.doc_number.text if doc.doc_number else doc.doc_number_raw
-    hit = {
-        "title": doc.title,
-        "doc_number": number,
-        "issuers": doc.issuers,
-        "doc_type": doc.doc_type,
-        "is_normative": doc.is_normative,
-        "written_date": _iso(doc.written_date),
-        "published_date": _iso(doc.published_date),
-        "effective_date": _iso(doc.effective_date),
-        "expiry_date": _iso(doc.expiry_date),
-    }
     meta = (
         doc.id,
         int(doc.disclosure == Disclosure.public),
@@ -333,7 +330,7 @@ def analyse(doc: Document) -> IndexRow:
         (" ".join(grams(title)), " ".join(grams(body)) + marker),
         (" ".join(title), " ".join(body) + marker),
         meta,
-        json.dumps(hit, ensure_ascii=False),
+        json.dumps(hit_fields(doc), ensure_ascii=False),
     )
 
 
@@ -394,24 +391,17 @@ class _Planes:
         self._lock = threading.Lock()
 
     def status(self, as_of: str) -> dict[str, int]:
-        """Status planes at ``as_of`` (ISO date), as ``_STATUS_SQL`` decides them."""
+        """Status planes at ``as_of`` (ISO date): :func:`gazette.status.indexed_status`,
+        the rule ``_STATUS_SQL`` states in SQL."""
         with self._lock:
             planes = self._status.get(as_of)
             if planes is not None:
                 return planes
-        names = [s.value for s in Status]
-        code = {name: i + 1 for i, name in enumerate(names)}
-        codes = bytearray(b"\x01") * self.size  # valid
+        code = {s.value: i + 1 for i, s in enumerate(Status)}
+        codes = bytearray([code[Status.valid.value]]) * self.size
         for rowid, expiry, invalid_from, invalid_status in self.timeline:
-            if invalid_status is not None and (
-                invalid_from is None or invalid_from <= as_of
-            ):
-                st = invalid_status
-            elif expiry is not None and expiry < as_of:
-                st = "expired"
-            else:
-                continue
-            codes[rowid] = code.setdefault(st, len(code) + 1)
+            st = indexed_status(expiry, invalid_from, invalid_status, as_of).value
+            codes[rowid] = code[st]
         planes = {name: _plane(codes, k) for name, k in code.items()}
         with self._lock:
             self._status[as_of] = planes
@@ -1043,7 +1033,7 @@ class SQLiteBackend:
             ).fetchone()[0]
         out: dict[str, dict[str, int]] = {}
         for name, column in zip(
-            FACET_NAMES, (f"({_STATUS_SQL})", "d.issuer", "d.year", "d.doc_type")
+            FACET_FIELDS, (f"({_STATUS_SQL})", "d.issuer", "d.year", "d.doc_type")
         ):
             if not total:
                 out[name] = {}
@@ -1057,34 +1047,16 @@ class SQLiteBackend:
             out[name] = {str(k): n for k, n in rows}
         return total, out
 
+    @staticmethod
     def _hit(
-        self, row: tuple, shown: str, body: str, terms: list[analysis.QueryTerm]
+        row: tuple, shown: str, body: str, terms: list[analysis.QueryTerm]
     ) -> SearchHit:
-        data = json.loads(shown)
-        status = Status(row[2])
-        title = data["title"]
-        return SearchHit(
-            id=row[3],
-            score=-float(row[1]) if row[1] else 0.0,
-            title=title,
-            doc_number=data["doc_number"],
-            issuers=data["issuers"],
-            doc_type=data["doc_type"],
-            is_normative=data["is_normative"],
-            written_date=data["written_date"],
-            published_date=data["published_date"],
-            effective_date=data["effective_date"],
-            expiry_date=data["expiry_date"],
-            status=status,
-            status_label=STATUS_LABELS[status],
-            highlights=analysis.snippets(body, terms) if terms else [],
-            title_highlight=analysis.mark_all(title, terms) if terms else None,
-        )
+        score = -float(row[1]) if row[1] else 0.0
+        return stored_hit(row[3], score, json.loads(shown), Status(row[2]), body, terms)
 
 
-FACET_NAMES = ("status", "issuer", "year", "doc_type")
 FACET_LIMIT = 50
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:
-    return {name: {} for name in FACET_NAMES}
+    return {name: {} for name in FACET_FIELDS}
