@@ -44,13 +44,6 @@ class Char:
     size: float
     red: bool = False
 
-    # Mapping-style access for :mod:`ingest.columns`, which also reads pdfplumber chars.
-    def __getitem__(self, key: str):
-        return getattr(self, key)
-
-    def get(self, key: str, default=None):
-        return getattr(self, key, default)
-
 
 @dataclass
 class PageChars:

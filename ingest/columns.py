@@ -1,8 +1,7 @@
 """Two-column pages: find the gutter from the characters' x-positions, read column by column.
 
-Reads: the characters of one page (pdfplumber char dicts or :class:`ingest.chars.Char`
-records: ``x0``, ``x1``, ``top``,
-``text``), tables already taken out.
+Reads: the characters of one page (:class:`ingest.chars.Char` records), tables
+already taken out.
 Writes: a :class:`Gutter` (or ``None`` for a single-column page) that
 :func:`ingest.extract` uses to cut the page into horizontal *segments* — full-width rows
 (a 版头, a title set across both columns, a 版记, page furniture) and two-column *bands*
@@ -24,9 +23,11 @@ single text block.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ingest.chars import Char
 
 __all__ = ["Box", "Gutter", "boxes", "find_gutter", "fits", "widens", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
 
@@ -69,17 +70,9 @@ class Gutter:
 Box = tuple[float, float, float]  # x0, x1, top of one printed character
 
 
-def boxes(chars: Iterable) -> list[Box]:
-    """``(x0, x1, top)`` of the non-blank characters among ``chars`` — pdfplumber char
-    dicts or :class:`ingest.chars.Char` records."""
-    out: list[Box] = []
-    for c in chars:
-        if isinstance(c, Mapping):
-            if str(c.get("text", "")).strip():
-                out.append((float(c["x0"]), float(c["x1"]), float(c["top"])))
-        elif c.text.strip():
-            out.append((c.x0, c.x1, c.top))
-    return out
+def boxes(chars: Iterable[Char]) -> list[Box]:
+    """``(x0, x1, top)`` of the non-blank characters among ``chars``."""
+    return [(c.x0, c.x1, c.top) for c in chars if c.text.strip()]
 
 
 def char_rows(chars: Iterable[Box], tolerance: float = 3.0) -> list[list[Box]]:
@@ -135,9 +128,8 @@ def _mode(values: list[float], default: float) -> float:
     return float(min(v for v, n in counts.items() if n == top))
 
 
-def find_gutter(chars: Iterable) -> Gutter | None:
-    """The gutter of a two-column page, else ``None`` (see the module docstring);
-    ``chars`` as :func:`boxes` takes them."""
+def find_gutter(chars: Iterable[Char]) -> Gutter | None:
+    """The gutter of a two-column page, else ``None`` (see the module docstring)."""
     chars = boxes(chars)
     if len(chars) < 40:
         return None
@@ -206,7 +198,7 @@ def find_gutter(chars: Iterable) -> Gutter | None:
     return Gutter(x0=x0, x1=x1, left=left, right=right)
 
 
-def fits(chars: Iterable, gutter: Gutter) -> bool:
+def fits(chars: Iterable[Char], gutter: Gutter) -> bool:
     """Whether a page without a gutter of its own follows the columns found elsewhere in
     the file (a page too short to show them itself: a last page holding a few lines, a
     signature block): some rows do not cross ``gutter``, and of those either one has

@@ -152,33 +152,6 @@ def _is_red(color) -> bool:
     return False
 
 
-def _line_from(item: dict, number: int, gutter: Gutter | None = None, column: int = 0) -> Line | None:
-    """A :class:`Line` from one pdfplumber text line; column lines get block coordinates."""
-    chars = [c for c in item["chars"] if c.get("text", "").strip()]
-    if not chars:
-        return None
-    sizes = [round(float(c.get("size", 0.0)), 1) for c in chars]
-    reds = sum(1 for c in chars if _is_red(c.get("non_stroking_color")))
-    x0, x1 = float(item["x0"]), float(item["x1"])
-    if gutter is not None and column:
-        x0, x1 = gutter.to_block(x0, column), gutter.to_block(x1, column)
-    return Line(
-        text=fold(item["text"]),
-        page=number,
-        x0=x0,
-        x1=x1,
-        top=float(item["top"]),
-        bottom=float(item["bottom"]),
-        size=statistics.median(sizes) if sizes else None,
-        red=reds * 2 > len(chars),
-        column=column if gutter is not None else 0,
-    )
-
-
-def _text_lines(page) -> list[dict]:
-    return page.extract_text_lines(return_chars=True, strip=True, x_tolerance=1.5, y_tolerance=3)
-
-
 def _cell_text(cell: str | None) -> str:
     """A table cell's text on one line: wrapped lines joined (with a space only between
     two ASCII words), look-alikes folded."""
@@ -216,61 +189,34 @@ def _table_lines(page, number: int) -> tuple[list[Line], list[tuple[float, float
     return lines, boxes
 
 
-def _page_lines(page, number: int, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], Gutter | None]:
-    """Positioned lines of one pdfplumber page in reading order.
+def _plumber_chars(chars: list[dict]) -> list[Char]:
+    """pdfplumber's character dicts as :class:`~ingest.chars.Char` records."""
+    return [
+        Char(
+            c["text"],
+            float(c["x0"]),
+            float(c["x1"]),
+            float(c["top"]),
+            float(c["bottom"]),
+            float(c.get("size") or 0.0),
+            _is_red(c.get("non_stroking_color")),
+        )
+        for c in chars
+    ]
 
-    Fake-bold duplicates are removed (``dedupe_chars``); ruled tables become one
-    TAB-separated line per row; a two-column page (:mod:`ingest.columns`) is read as
-    full-width rows and two-column bands, each band left column first. A page
-    without a gutter of its own uses ``hint`` (the file's) when its text fits those
-    columns (:func:`ingest.columns.fits`); with ``use_hint`` the page is read with
-    ``hint`` outright (its own gutter widens the file's, :func:`ingest.columns.widens`).
-    Returns the lines and the gutter used.
-    """
-    page = page.dedupe_chars(tolerance=1.5)
+
+def _page_lines(page, number: int, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], Gutter | None]:
+    """Positioned lines of one pdfplumber page in reading order: ruled tables become
+    one TAB-separated line per row; the rest of the page's characters are read like
+    pypdfium2's (:func:`_char_lines`, with ``hint`` and ``use_hint``). Returns the lines
+    and the gutter used."""
+    page = page.dedupe_chars(tolerance=1.5)  # fake bold inside table cells
     tables, boxes = _table_lines(page, number)
     text_page = page
     for box in boxes:
         text_page = text_page.outside_bbox(box, strict=False)
-    gutter = hint if use_hint and hint is not None else find_gutter(text_page.chars)
-    if gutter is None and hint is not None and fits(text_page.chars, hint):
-        gutter = hint
-    segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in tables]
-    if gutter is None:
-        for item in _text_lines(text_page):
-            ln = _line_from(item, number)
-            if ln is not None:
-                segments.append((ln.top or 0.0, [ln]))
-    else:
-        segments.extend(_column_segments(text_page, number, gutter))
-    segments.sort(key=lambda s: (round(s[0], 0), s[1][0].x0 or 0.0))
-    return [ln for _, lines in segments for ln in lines], gutter
-
-
-def _column_segments(page, number: int, gutter: Gutter) -> list[tuple[float, list[Line]]]:
-    """Full-width rows and two-column bands of a two-column page (see :mod:`ingest.columns`)."""
-    full: list[Line] = []
-    for item in _text_lines(page):
-        chars = [c for c in item["chars"] if c.get("text", "").strip()]
-        if any(gutter.crosses(float(c["x0"]), float(c["x1"])) for c in chars):
-            ln = _line_from(item, number)
-            if ln is not None:
-                full.append(ln)
-    segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in full]
-    cuts = [0.0] + [v for ln in full for v in (ln.top or 0.0, ln.bottom or 0.0)] + [float(page.bbox[3]) + 1]
-    for top, bottom in zip(cuts[::2], cuts[1::2]):
-        if bottom - top < 1:
-            continue
-        band: list[Line] = []
-        for column, (a, b) in ((1, (float(page.bbox[0]), gutter.middle)), (2, (gutter.middle, float(page.bbox[2])))):
-            region = page.within_bbox((a, top, b, bottom), strict=False)
-            for item in _text_lines(region):
-                ln = _line_from(item, number, gutter, column)
-                if ln is not None:
-                    band.append(ln)
-        if band:
-            segments.append((band[0].top or top, band))
-    return segments
+    chars = _plumber_chars(text_page.chars)
+    return _char_lines(chars, number, float(page.height), hint, use_hint=use_hint, tables=tables)
 
 
 def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
@@ -356,15 +302,39 @@ def _line_of(raw: RawLine, number: int, gutter: Gutter | None = None, column: in
     )
 
 
-def _char_lines(chars: list[Char], number: int, height: float, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], Gutter | None]:
-    """Positioned lines of one page's pypdfium2 characters in reading order — the same
-    reading as :func:`_page_lines` (columns, ``hint``, ``use_hint``) for a page without
-    ruled tables."""
+def _char_lines(
+    chars: list[Char],
+    number: int,
+    height: float,
+    hint: Gutter | None = None,
+    *,
+    use_hint: bool = False,
+    tables: list[Line] = (),
+) -> tuple[list[Line], Gutter | None]:
+    """Positioned lines of one page's characters in reading order, with the page's
+    table rows (``tables``, each a segment of its own) in place.
+
+    A two-column page (:mod:`ingest.columns`) is read as full-width rows and
+    two-column bands, each band left column first. A page without a gutter of its own
+    uses ``hint`` (the file's) when its text fits those columns
+    (:func:`ingest.columns.fits`); with ``use_hint`` the page is read with ``hint``
+    outright (its own gutter widens the file's, :func:`ingest.columns.widens`).
+    Returns the lines and the gutter used.
+    """
     gutter = hint if use_hint and hint is not None else find_gutter(chars)
     if gutter is None and hint is not None and fits(chars, hint):
         gutter = hint
+    segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in tables]
     if gutter is None:
-        return [_line_of(raw, number) for raw in build_lines(chars)], None
+        segments += [(raw.top, [_line_of(raw, number)]) for raw in build_lines(chars)]
+    else:
+        segments += _column_segments(chars, number, height, gutter)
+    segments.sort(key=lambda s: (round(s[0], 0), s[1][0].x0 or 0.0))
+    return [ln for _, lines in segments for ln in lines], gutter
+
+
+def _column_segments(chars: list[Char], number: int, height: float, gutter: Gutter) -> list[tuple[float, list[Line]]]:
+    """Full-width rows and two-column bands of a two-column page, each with its top."""
     full = [raw for raw in build_lines(chars) if any(gutter.crosses(c.x0, c.x1) for c in raw.chars)]
     segments: list[tuple[float, list[Line]]] = [(raw.top, [_line_of(raw, number)]) for raw in full]
     taken = {id(c) for raw in full for c in raw.chars}
@@ -380,8 +350,7 @@ def _char_lines(chars: list[Char], number: int, height: float, hint: Gutter | No
             band.extend(_line_of(raw, number, gutter, column) for raw in build_lines(side))
         if band:
             segments.append((band[0].top or top, band))
-    segments.sort(key=lambda s: (round(s[0], 0), s[1][0].x0 or 0.0))
-    return [ln for _, lines in segments for ln in lines], gutter
+    return segments
 
 
 class _Reader:
