@@ -176,12 +176,17 @@ def index_sqlite(docs, workers: int) -> dict:
                     archive.backend.index_analysed(rows)
             dt_ = time.perf_counter() - t0
             archive.close()
-            out[label] = {
-                "docs_s": round(len(docs) / dt_, 1),
-                "mb_s": round(mb / dt_, 2),
-                "seconds": round(dt_, 1),
-            }
+            out[label] = _rate(len(docs), mb, dt_)
     return out
+
+
+def _rate(docs: int, mb: float, seconds: float) -> dict:
+    """Indexing figures: documents/s, MB/s of text, seconds."""
+    return {
+        "docs_s": round(docs / seconds, 1),
+        "mb_s": round(mb / seconds, 2),
+        "seconds": round(seconds, 1),
+    }
 
 
 def index_es(docs, url: str, workers: int) -> dict:
@@ -231,11 +236,7 @@ def index_es(docs, url: str, workers: int) -> dict:
         dt_ = time.perf_counter() - t0
         assert backend.count() == len(docs), "Elasticsearch lost documents"
         backend.drop()
-        out[label] = {
-            "docs_s": round(len(docs) / dt_, 1),
-            "mb_s": round(mb / dt_, 2),
-            "seconds": round(dt_, 1),
-        }
+        out[label] = _rate(len(docs), mb, dt_)
     return out
 
 

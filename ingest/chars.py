@@ -21,6 +21,7 @@ import ctypes
 import math
 import statistics
 from dataclasses import dataclass, field
+from functools import cached_property
 
 __all__ = ["Char", "PageChars", "page_chars", "build_lines", "RawLine"]
 
@@ -57,32 +58,33 @@ class PageChars:
 
 @dataclass
 class RawLine:
-    """A built line: its text (stripped, not yet folded) and its characters."""
+    """A built line: its text (stripped, not yet folded) and its characters; its box,
+    size and colour are worked out once, on first use."""
 
     text: str
     chars: list[Char]
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return min(c.x0 for c in self.chars)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(c.x1 for c in self.chars)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(c.top for c in self.chars)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(c.bottom for c in self.chars)
 
-    @property
+    @cached_property
     def size(self) -> float:
         return statistics.median(c.size for c in self.chars)
 
-    @property
+    @cached_property
     def red(self) -> bool:
         return sum(1 for c in self.chars if c.red) * 2 > len(self.chars)
 
