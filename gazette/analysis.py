@@ -69,6 +69,7 @@ _TABLE = _build_table()
 # faster than str.translate's per-character mapping lookup and gives the same string.
 _TABLE_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
 _TABLE_CHARS = {chr(cp): value for cp, value in _TABLE.items()}
+_RADICAL_RE = re.compile("[\u2e80-\u2fd5]")
 
 
 def _table_char(match: re.Match) -> str:
@@ -81,6 +82,8 @@ def fold_lookalikes(text: str) -> str:
     This is what ingest applies to extracted text: punctuation (full-width included)
     stays exactly as printed.
     """
+    if not _RADICAL_RE.search(text):  # the usual case: nothing to fold
+        return text
     return "".join(_TABLE.get(ord(c), c) if 0x2E80 <= ord(c) <= 0x2FD5 else c for c in text)
 
 

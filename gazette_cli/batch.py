@@ -57,22 +57,24 @@ def _parse(path: Path):
 
 
 def _warm_up() -> None:
-    """Load what every parse needs lazily (the PDF libraries, the jieba dictionary)
-    once here, so that forked workers inherit it instead of each spending about a
-    second of its time limit on it; then freeze it out of garbage collection."""
+    """Load what every parse needs lazily (the PDF libraries, the language-score pairs)
+    once here, so that forked workers inherit it instead of each loading it again;
+    then freeze it out of garbage collection. Ingest needs no segmenter: the SQLite
+    index reads characters, and only the Elasticsearch backend loads jieba (in this
+    process, when it indexes)."""
+    import gc
+
     import pdfplumber  # noqa: F401
     import pypdfium2  # noqa: F401
 
-    import gc
+    from ingest import pipeline  # noqa: F401
+    from ingest.quality import language_score
 
-    from gazette import analysis
-
-    analysis.words("公报")
-    # Keep the garbage collector away from everything loaded so far (the jieba
-    # dictionary alone is hundreds of thousands of objects): otherwise each full
-    # collection in a worker walks them all and, by writing their headers, copies the
-    # parent's memory pages into the worker (the Python documentation's advice for
-    # forking servers).
+    language_score("公报" * 30)
+    # Keep the garbage collector away from everything loaded so far: otherwise each
+    # full collection in a worker walks those objects and, by writing their headers,
+    # copies the parent's memory pages into the worker (the Python documentation's
+    # advice for forking servers).
     gc.freeze()
 
 

@@ -12,7 +12,7 @@ much as parsing a short document on a busy machine — and is replaced by a fres
 anything unusual: a timeout (killed), a crash, running out of memory, an unexpected
 exception, or :data:`RECYCLE` inputs. An input that fails in the ordinary way (a
 :class:`~gazette.errors.GazetteError`: not a PDF, encrypted…) leaves its worker in
-service. Forking after the heavy imports (pdfplumber, jieba) are done means workers
+service. Forking after the heavy imports (pypdfium2, pdfplumber) are done means workers
 start in a few milliseconds.
 """
 
@@ -183,6 +183,7 @@ def run_isolated(
             next_deadline = min(w.started + timeout for w in busy)
             ready = wait([w.conn for w in busy], timeout=max(0.0, next_deadline - now))
             now = time.monotonic()
+            finished: list[tuple[Any, Any, BaseException | None]] = []
             for w in list(busy):
                 outcome: tuple[Any, BaseException | None] | None = None
                 retire = True
@@ -204,7 +205,13 @@ def run_isolated(
                     _retire(w)
                 else:
                     idle.append(w)
-                yield w.item, outcome[0], outcome[1]
+                finished.append((w.item, outcome[0], outcome[1]))
+            # hand the freed workers their next inputs before the caller gets the
+            # results: it may take a while over each (saving it), and the workers should
+            # not wait for that
+            while pending and len(busy) < max(1, workers):
+                busy.append(start(pending.popleft()))
+            yield from finished
     finally:
         for w in idle + busy:
             if w in busy:

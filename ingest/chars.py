@@ -18,10 +18,10 @@ more than its plain text (``bench/ingest_bench.py``).
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
-import statistics
 from dataclasses import dataclass, field
-from functools import cached_property
+from operator import attrgetter
 
 __all__ = ["Char", "PageChars", "page_chars", "build_lines", "RawLine"]
 
@@ -56,37 +56,32 @@ class PageChars:
     has_rules: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class RawLine:
-    """A built line: its text (stripped, not yet folded) and its characters; its box,
-    size and colour are worked out once, on first use."""
+    """A built line: its text (stripped, not yet folded), its characters, and what
+    :func:`build_lines` works out from them as it goes: the box, the median size, and
+    whether most characters are red."""
 
     text: str
     chars: list[Char]
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    red: bool
 
-    @cached_property
-    def x0(self) -> float:
-        return min(c.x0 for c in self.chars)
 
-    @cached_property
-    def x1(self) -> float:
-        return max(c.x1 for c in self.chars)
+def _median(values: list[float]) -> float:
+    """``statistics.median`` without its overhead (a line's sizes are mostly equal)."""
+    values.sort()
+    n = len(values)
+    mid = n // 2
+    return values[mid] if n % 2 else (values[mid - 1] + values[mid]) / 2
 
-    @cached_property
-    def top(self) -> float:
-        return min(c.top for c in self.chars)
 
-    @cached_property
-    def bottom(self) -> float:
-        return max(c.bottom for c in self.chars)
-
-    @cached_property
-    def size(self) -> float:
-        return statistics.median(c.size for c in self.chars)
-
-    @cached_property
-    def red(self) -> bool:
-        return sum(1 for c in self.chars if c.red) * 2 > len(self.chars)
+#: Codes pdfium reports that print nothing (NUL, its line breaks, non-characters).
+_NOT_PRINTED = frozenset((0, 10, 13, 0xFFFE, 0xFFFF))
 
 
 def _is_red(r: int, g: int, b: int) -> bool:
@@ -120,11 +115,23 @@ def _objects(page_raw, raw) -> tuple[int, bool]:
     return images, boxed or verticals >= 2
 
 
+@functools.cache
+def _text_object_of():
+    """``FPDFText_GetTextObject`` returning the object's address as an int (pypdfium2's
+    binding returns a ctypes pointer, which cannot be compared cheaply)."""
+    import pypdfium2.raw as raw
+
+    address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
+
+
 def page_chars(page) -> PageChars:
     """The characters of one pypdfium2 page (see the module docstring).
 
     Characters pdfium generates (the line breaks and spaces of its own text flow) are
     left out; a blank character printed in the file is kept (it separates words).
+    Size and colour belong to the text object that prints a character, so they are read
+    once per object, not once per character (this loop is most of the reading time).
     """
     import pypdfium2.raw as raw
 
@@ -146,22 +153,26 @@ def page_chars(page) -> PageChars:
         get_size = raw.FPDFText_GetFontSize
         get_fill = raw.FPDFText_GetFillColor
         get_matrix = raw.FPDFText_GetMatrix
+        get_object = _text_object_of()
         matrix = raw.FS_MATRIX()
         pmatrix = ctypes.byref(matrix)
         is_generated = raw.FPDFText_IsGenerated
         chars = out.chars
+        append = chars.append
         pending_high = 0
+        last_object = -1
+        size, red = 0.0, False
         for i in range(n):
             code = get_unicode(t, i)
-            if 0xD800 <= code < 0xDC00:  # first half of a character beyond the BMP
-                pending_high = code
-                continue
-            if 0xDC00 <= code < 0xE000:
+            if 0xD800 <= code < 0xE000:
+                if code < 0xDC00:  # first half of a character beyond the BMP
+                    pending_high = code
+                    continue
                 if not pending_high:
-                    continue  # a lone half (a damaged file): no character
+                    continue  # a lone second half (a damaged file): no character
                 code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
             pending_high = 0
-            if code in (0, 10, 13, 0xFFFE, 0xFFFF) or code >= 0x110000:
+            if code in _NOT_PRINTED or code >= 0x110000:
                 continue
             # pdfium reports the 间隔号 (U+00B7 in the file's ToUnicode map, as pdfminer
             # reads it) as the katakana middle dot U+30FB: mapped back
@@ -170,14 +181,17 @@ def page_chars(page) -> PageChars:
                 continue
             if not get_box(t, i, prect):
                 continue
-            # the font size set by Tf, scaled by the text and graphics matrices (Word and
-            # WPS often print at "Tf 1" and scale with Tm): the size as printed
-            size = get_size(t, i)
-            if get_matrix(t, i, pmatrix):
-                size *= math.hypot(matrix.c, matrix.d)
-            red = bool(get_fill(t, i, pr, pg, pb, pa)) and _is_red(r.value, g.value, b.value)
+            obj = get_object(t, i)
+            if obj != last_object:
+                last_object = obj
+                # the font size set by Tf, scaled by the text and graphics matrices (Word
+                # and WPS often print at "Tf 1" and scale with Tm): the size as printed
+                size = get_size(t, i)
+                if get_matrix(t, i, pmatrix):
+                    size *= math.hypot(matrix.c, matrix.d)
+                red = bool(get_fill(t, i, pr, pg, pb, pa)) and _is_red(r.value, g.value, b.value)
             bottom_ = height - rect.bottom
-            chars.append(Char(ch, rect.left, rect.right, bottom_ - size, bottom_, size, red))
+            append(Char(ch, rect.left, rect.right, bottom_ - size, bottom_, size, red))
         return out
     finally:
         tp.close()
@@ -187,12 +201,13 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
     """Characters in rows by ``top``: sorted, a new row where the next ``top`` is more
     than :data:`Y_TOLERANCE` below the previous one (pdfplumber's clustering)."""
     rows: list[list[Char]] = []
-    last = 0.0
-    for c in sorted(chars, key=lambda c: c.top):
-        if rows and c.top - last <= Y_TOLERANCE:
-            rows[-1].append(c)
-        else:
-            rows.append([c])
+    row: list[Char] = []
+    last = -math.inf
+    for c in sorted(chars, key=attrgetter("top")):
+        if c.top - last > Y_TOLERANCE:
+            row = []
+            rows.append(row)
+        row.append(c)
         last = c.top
     return rows
 
@@ -200,27 +215,55 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
 def build_lines(chars: list[Char]) -> list[RawLine]:
     """Text lines of ``chars``, top to bottom (see the module docstring)."""
     lines: list[RawLine] = []
+    x0_of = attrgetter("x0")
     for row in _rows(chars):
-        row.sort(key=lambda c: c.x0)
+        row.sort(key=x0_of)
         kept: list[Char] = []
         parts: list[str] = []
         space = False
+        last: Char | None = None
+        x1 = bottom = -math.inf
+        top = math.inf
+        reds = 0
         for c in row:
-            if c.text.isspace():
-                space = bool(kept)
+            text = c.text
+            if text.isspace():
+                space = last is not None
                 continue
-            if any(
-                k.text == c.text
-                and abs(k.x0 - c.x0) <= DEDUPE_TOLERANCE
-                and abs(k.top - c.top) <= DEDUPE_TOLERANCE
-                for k in kept[-3:]
-            ):
-                continue  # fake bold: the same glyph drawn again a little offset
-            if kept and (space or c.x0 - kept[-1].x1 > X_TOLERANCE):
-                parts.append(" ")
-            parts.append(c.text)
+            if last is not None:
+                # fake bold: the same glyph drawn again a little offset; rows are sorted
+                # by x0, so only the last few kept characters can be its first copy
+                if c.x0 - last.x0 <= DEDUPE_TOLERANCE and any(
+                    k.text == text
+                    and abs(k.x0 - c.x0) <= DEDUPE_TOLERANCE
+                    and abs(k.top - c.top) <= DEDUPE_TOLERANCE
+                    for k in kept[-3:]
+                ):
+                    continue
+                if space or c.x0 - last.x1 > X_TOLERANCE:
+                    parts.append(" ")
+            parts.append(text)
             kept.append(c)
+            last = c
             space = False
+            if c.x1 > x1:
+                x1 = c.x1
+            if c.top < top:
+                top = c.top
+            if c.bottom > bottom:
+                bottom = c.bottom
+            reds += c.red
         if kept:
-            lines.append(RawLine("".join(parts).strip(), kept))
+            lines.append(
+                RawLine(
+                    "".join(parts).strip(),
+                    kept,
+                    kept[0].x0,
+                    x1,
+                    top,
+                    bottom,
+                    _median([c.size for c in kept]),
+                    reds * 2 > len(kept),
+                )
+            )
     return lines

@@ -93,13 +93,14 @@ def _row_cover(rows: list[list[Box]], lo: int, hi: int) -> list[int]:
     """For each integer x in ``[lo, hi)``, how many rows have a character over it."""
     diff = [0] * (hi - lo + 1)
     for row in rows:
-        spans = sorted(
-            (max(lo, int(c[0] - 0.5)), min(hi, int(c[1] + 0.5) + 1)) for c in row
-        )
+        spans = []
+        for x0, x1, _ in row:
+            a, b = int(x0 - 0.5), int(x1 + 0.5) + 1
+            if a < hi and b > lo and a < b:  # over the window (most characters are not)
+                spans.append((a if a > lo else lo, b if b < hi else hi))
+        spans.sort()
         start = end = None
         for a, b in spans:
-            if a >= b:
-                continue
             if start is None:
                 start, end = a, b
             elif a <= end:

@@ -372,8 +372,11 @@ class _Reader:
 
     def close(self) -> None:
         if self._pdf is not None:
-            self._pdf.close()
-            self._pdf = None
+            pdf, self._pdf = self._pdf, None
+            try:
+                pdf.close()
+            except Exception:  # noqa: BLE001 - pdfplumber closes page by page, and a
+                pass  # page it cannot parse raises again here: nothing is left open
 
     def page(self, number: int, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], int, Gutter | None]:
         """Lines, image count and gutter of page ``number`` (1-based)."""

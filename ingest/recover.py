@@ -26,7 +26,7 @@ def recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool,
     place: their lines, ``source``, ``ocr_confidence`` and ``flags``; what happened is
     appended to ``warnings`` (one line per page).
     """
-    from ingest.quality import judge
+    from ingest.quality import SURE_SCORE, judge
 
     verdicts = {p.number: judge("".join(ln.text for ln in p.lines)) for p in pages}
     bad_font = any(not v.ok for v in verdicts.values())
@@ -39,14 +39,14 @@ def recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool,
             except Exception:  # pragma: no cover - the fallback itself failed
                 retry = []
             second = judge("".join(ln.text for ln in retry))
-            if retry and second.ok and (second.score is None or second.score >= 0.75):
+            if retry and second.ok and (second.score is None or second.score >= SURE_SCORE):
                 page.lines, page.source = retry, "reread"
                 warnings.append(f"page {page.number}: unusable text layer ({verdict.reason}); read by the second extractor")
                 continue
             need_ocr[page.number] = f"unusable text layer ({verdict.reason})"
         elif page.char_count == 0 and page.image_count:
             need_ocr[page.number] = "image-only page"
-        elif bad_font and page.char_count and (verdict.score is None or verdict.score < 0.75):
+        elif bad_font and page.char_count and (verdict.score is None or verdict.score < SURE_SCORE):
             # same file as pages with a wrong ToUnicode map: a middling score is suspect too,
             # and so is a page too short to judge (a last page with the 署名 and date)
             need_ocr[page.number] = "doubtful text layer"

@@ -197,8 +197,11 @@ def _is_han(token: str) -> bool:
 
 def grams(tokens: list[str]) -> list[str]:
     """Index form: one token per position — a Han bigram where the next token is Han
-    too, else the token itself (ASCII run, or a Han character before a non-Han one)."""
-    han = [_is_han(t) for t in tokens]
+    too, else the token itself (ASCII run, or a Han character before a non-Han one).
+
+    ``tokens`` are :func:`gazette.analysis.chars` tokens: a Han character, or a run of
+    ASCII letters and digits — so a token is Han exactly when it sorts after ASCII."""
+    han = [t > "\x7f" for t in tokens]
     han.append(False)
     return [
         t + tokens[i + 1] if han[i] and han[i + 1] else t for i, t in enumerate(tokens)

@@ -59,3 +59,19 @@ def test_a_worker_serves_inputs_until_something_unusual_happens():
     assert pids[3] != pids[2]  # replaced after the ZeroDivisionError
     assert pids[4] != pids[3]  # replaced after the SIGKILL
     assert isinstance(seen[6][2], WorkerFailed)
+
+
+def _started(_: object) -> float:
+    return time.monotonic()
+
+
+def test_a_freed_worker_gets_its_next_input_before_the_caller_handles_the_result():
+    """The caller saves each result (slow); the worker must not sit idle meanwhile."""
+    handled: list[tuple[float, float]] = []  # (input started, caller got its result)
+    for _, started, error in run_isolated(_started, [1, 2, 3], workers=1, timeout=10):
+        assert error is None
+        handled.append((started, time.monotonic()))
+        time.sleep(0.5)  # the caller's work on the result
+    # input 2 started while the caller was still busy with result 1
+    assert handled[1][0] < handled[0][1] + 0.4
+    assert handled[2][0] < handled[1][1] + 0.4
