@@ -116,13 +116,18 @@ def _objects(page_raw, raw) -> tuple[int, bool]:
 
 
 @functools.cache
-def _text_object_of():
-    """``FPDFText_GetTextObject`` returning the object's address as an int (pypdfium2's
-    binding returns a ctypes pointer, which cannot be compared cheaply)."""
+def _unchecked(name: str, restype):
+    """pdfium function ``name`` called without ctypes' per-argument conversion: about
+    three times cheaper per call than pypdfium2's binding (which declares argument
+    types), and the character loop makes three calls per character. Callers pass a
+    ``c_void_p`` handle, Python ints for C ints and ``byref`` pointers — exactly the C
+    signature."""
     import pypdfium2.raw as raw
 
-    address = ctypes.cast(raw.FPDFText_GetTextObject, ctypes.c_void_p).value
-    return ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(address)
+    address = ctypes.cast(getattr(raw, name), ctypes.c_void_p).value
+    function = ctypes.CFUNCTYPE(restype)(address)
+    function.argtypes = None  # no checks: arguments pass as given
+    return function
 
 
 def page_chars(page) -> PageChars:
@@ -144,16 +149,17 @@ def page_chars(page) -> PageChars:
         if n <= 0:
             return out
         t = tp.raw
+        handle = ctypes.c_void_p(ctypes.cast(t, ctypes.c_void_p).value)
         rect = raw.FS_RECTF()
         prect = ctypes.byref(rect)
         r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
         pr, pg, pb, pa = ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
-        get_unicode = raw.FPDFText_GetUnicode
-        get_box = raw.FPDFText_GetLooseCharBox
+        get_unicode = _unchecked("FPDFText_GetUnicode", ctypes.c_uint)
+        get_box = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
+        get_object = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
         get_size = raw.FPDFText_GetFontSize
         get_fill = raw.FPDFText_GetFillColor
         get_matrix = raw.FPDFText_GetMatrix
-        get_object = _text_object_of()
         matrix = raw.FS_MATRIX()
         pmatrix = ctypes.byref(matrix)
         is_generated = raw.FPDFText_IsGenerated
@@ -163,7 +169,7 @@ def page_chars(page) -> PageChars:
         last_object = -1
         size, red = 0.0, False
         for i in range(n):
-            code = get_unicode(t, i)
+            code = get_unicode(handle, i)
             if 0xD800 <= code < 0xE000:
                 if code < 0xDC00:  # first half of a character beyond the BMP
                     pending_high = code
@@ -179,9 +185,9 @@ def page_chars(page) -> PageChars:
             ch = "\u00b7" if code == 0x30FB else chr(code)
             if ch.isspace() and is_generated(t, i):
                 continue
-            if not get_box(t, i, prect):
+            if not get_box(handle, i, prect):
                 continue
-            obj = get_object(t, i)
+            obj = get_object(handle, i)
             if obj != last_object:
                 last_object = obj
                 # the font size set by Tf, scaled by the text and graphics matrices (Word
