@@ -73,21 +73,26 @@ def language_score(text: str) -> float | None:
     total = sum(len(r) for r in runs)
     if total < MIN_HAN:
         return None
+    if total > SAMPLE_HAN:  # enough to tell prose from shuffled characters
+        sample, total = [], 0
+        for run in runs:
+            sample.append(run)
+            total += len(run)
+            if total >= SAMPLE_HAN:
+                break
+        runs = sample
     follows = _follows()
-    paired = total = 0
-    for run in runs:
-        total += len(run)  # a repeated character stays counted, as unpaired
-        for piece in _REPEATED.sub(" ", run).split():
-            before = False  # the character before this one paired with it
-            for a, b in zip(piece, piece[1:]):
-                after = b in follows.get(a, "")
-                if before or after:
-                    paired += 1
-                before = after
-            if before:
-                paired += 1  # the last character, paired with the one before it
-        if total >= SAMPLE_HAN:  # enough to tell prose from shuffled characters
-            break
+    paired = 0
+    # a repeated character stays in ``total``, as unpaired; one substitution for all runs
+    for piece in _REPEATED.sub(" ", " ".join(runs)).split():
+        before = False  # the character before this one paired with it
+        for a, b in zip(piece, piece[1:]):
+            after = b in follows.get(a, "")
+            if before or after:
+                paired += 1
+            before = after
+        if before:
+            paired += 1  # the last character, paired with the one before it
     return paired / total
 
 
