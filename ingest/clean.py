@@ -160,7 +160,7 @@ def clean_pages(pages: list[PageText]) -> Cleaned:
                 text = drop_cjk_spaces(undouble(ln.text)).strip()
             if not text.strip():
                 continue
-            kept.append(replace(ln, text=text))
+            kept.append(ln if text == ln.text else replace(ln, text=text))
         out_pages.append(replace(p, lines=kept))
     return Cleaned(out_pages, labels, headers)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from ingest.chars import Char
 
@@ -72,14 +73,14 @@ Box = tuple[float, float, float]  # x0, x1, top of one printed character
 
 def boxes(chars: Iterable[Char]) -> list[Box]:
     """``(x0, x1, top)`` of the non-blank characters among ``chars``."""
-    return [(c.x0, c.x1, c.top) for c in chars if c.text.strip()]
+    return [(c.x0, c.x1, c.top) for c in chars if c.text and not c.text.isspace()]
 
 
 def char_rows(chars: Iterable[Box], tolerance: float = 3.0) -> list[list[Box]]:
     """Character boxes grouped into rows by their ``top`` (within ``tolerance`` pt)."""
     rows: list[list[Box]] = []
     tops: list[float] = []
-    for c in sorted(chars, key=lambda c: c[2]):
+    for c in sorted(chars, key=itemgetter(2)):
         top = c[2]
         if rows and top - tops[-1] <= tolerance:
             rows[-1].append(c)
@@ -137,8 +138,8 @@ def find_gutter(chars: Iterable[Char]) -> Gutter | None:
     rows = char_rows(chars)
     if len(rows) < 2 * MIN_EDGE_ROWS:
         return None
-    left = min(c[0] for c in chars)
-    right = max(c[1] for c in chars)
+    left = min(map(itemgetter(0), chars))
+    right = max(map(itemgetter(1), chars))
     span = right - left
     lo, hi = int(left + span * 0.3), int(left + span * 0.7) + 1
     cover = _row_cover(rows, lo, hi)
