@@ -11,8 +11,8 @@ them (rows by ``top`` within 3 pt, left to right, a space for a gap wider than 1
 a blank character, fake-bold doubles dropped).
 
 Why pypdfium2: it reads a page about ten times faster than pdfminer (pdfplumber's
-parser), and per-character boxes, sizes and fill colours through its C API cost little
-more than its plain text (``bench/ingest_bench.py``).
+parser). Through its C API, a character's box costs one call; its size and fill colour
+are its text object's, read once per object (``bench/ingest_bench.py``).
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def page_chars(page) -> PageChars:
             if not get_box(handle, i, prect):
                 continue
             obj = get_object(handle, i)
-            if obj != last_object:
+            if obj != last_object or obj is None:  # no object (generated): read each
                 last_object = obj
                 # the font size set by Tf, scaled by the text and graphics matrices (Word
                 # and WPS often print at "Tf 1" and scale with Tm): the size as printed

@@ -36,7 +36,7 @@ from ingest.columns import Gutter, find_gutter, fits, widens
 from ingest.lookalikes import fold
 from ingest.recover import recover_pages
 
-__all__ = ["Line", "PageText", "Extraction", "extract", "read_pdf_bytes", "plain_text"]
+__all__ = ["Line", "PageText", "Extraction", "extract", "extract_with_pdfplumber", "read_pdf_bytes", "plain_text"]
 
 
 @dataclass
@@ -441,6 +441,32 @@ def _extract_pages(reader: _Reader, name: str) -> tuple[list[PageText], list[str
             raise EncryptedPDF(f"{name}: the PDF is password protected; ingest a decrypted copy") from exc
         raise UnreadablePDF(f"{name}: the PDF cannot be parsed ({type(cause).__name__}: {cause})") from exc
     return pages, warnings
+
+
+def extract_with_pdfplumber(path: str | os.PathLike[str]) -> Extraction:
+    """Every page read by pdfplumber alone — the reading ingest used before pypdfium2
+    became its first extractor, and still uses for ruled tables: lines, columns and
+    tables as :func:`extract` builds them, without the text-layer verdict, the second
+    extractor or OCR.
+
+    The reference for benchmarks (``bench/ingest_bench.py``: the pdfplumber-only
+    pipeline) and for comparing the two readings of a problem file. Raises what
+    :func:`extract` raises for files that cannot be opened.
+    """
+    name = Path(path).name
+    data = read_pdf_bytes(path)
+    _open_pdfium(data, name).close()  # the same validation and error messages
+    reader = _Reader(data, None)
+    pages: list[PageText] = []
+    try:
+        for number, page in enumerate(reader.plumber().pages, start=1):
+            lines, _ = _page_lines(page, number)
+            pages.append(PageText(number, float(page.width), float(page.height), lines, len(page.images)))
+    except Exception as exc:
+        raise UnreadablePDF(f"{name}: the PDF cannot be parsed ({type(exc).__name__}: {exc})") from exc
+    finally:
+        reader.close()
+    return _finish(str(path), name, hashlib.sha256(data).hexdigest(), len(pages), pages, [])
 
 
 def plain_text(path: str | os.PathLike[str]) -> list[str]:

@@ -39,7 +39,7 @@ from ingest.gb9704 import ParsedDocument, looks_normative, parse_document
 from ingest.issue import detect_issue, split_issue
 from ingest.repeal import RepealTarget, find_repeals
 
-__all__ = ["ParsedSource", "parse_file", "build_document", "read_source", "ocr_flags"]
+__all__ = ["ParsedSource", "parse_file", "parse_extraction", "build_document", "read_source", "ocr_flags"]
 
 
 @dataclass
@@ -140,8 +140,13 @@ def parse_file(path: str | os.PathLike[str], *, today: dt.date | None = None) ->
     Raises :class:`~gazette.errors.IngestError` subclasses for files that cannot be
     ingested at all; anything odd but survivable goes to ``warnings``.
     """
+    return parse_extraction(read_source(path), path, today=today)
+
+
+def parse_extraction(extraction: Extraction, path: str | os.PathLike[str], *, today: dt.date | None = None) -> ParsedSource:
+    """Stages 2 and 3 of :func:`parse_file` — clean, then parse into documents (and
+    split a gazette issue) — on a file's :class:`~ingest.extract.Extraction`."""
     path = str(path)
-    extraction = read_source(path)
     cleaned = clean_pages(extraction.pages)
     source = ParsedSource(
         path=path,

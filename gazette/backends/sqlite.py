@@ -50,7 +50,9 @@ Speed: totals and facets are exact; a search runs in one read transaction.
   reads posting lists of titles only, and when it fills the page the BM25 of long
   bodies is not computed at all.
 * Totals: the size of the last tier read when it is short, else one unranked count
-  (of the full-text table alone when disclosure is the only filter).
+  (of the full-text table alone when disclosure is the only filter; with filters on
+  status, issuer, year or type only, the full-text matches ANDed with those filters'
+  facet planes, which spares joining every match to ``docs_meta``).
 * Facets come from *facet planes* (:class:`_Planes`): per index generation and
   process, every document's disclosure, issuer, year, type and validity dates held in
   memory as bit-per-document big integers (loaded in about 0.3 s at 100,000
@@ -422,6 +424,23 @@ class _Planes:
         )
         return _pack(out)
 
+    def admitted(self, query: SearchQuery, as_of: str) -> int | None:
+        """The plane of the documents ``query``'s filters admit (as
+        :meth:`SQLiteBackend._where` states them), or ``None`` when one of its filters
+        has no plane (written-date range, 发文字号 prefix, normative only)."""
+        if query.date_from or query.date_to or query.doc_number_prefix or query.normative_only:
+            return None
+        plane = self.all if query.include_private else self.public
+        if query.status:
+            plane &= self.status(as_of).get(query.status.value, 0)
+        if query.issuer:
+            plane &= self.values["issuer"].get(query.issuer, 0)
+        if query.doc_type:
+            plane &= self.values["doc_type"].get(query.doc_type, 0)
+        if query.year is not None:
+            plane &= self.values["year"].get(query.year, 0)
+        return plane
+
     def facets(self, matched: int, as_of: str) -> tuple[int, dict[str, dict[str, int]]]:
         """Exact total and facets of a match plane, ordered as the SQL facets are."""
         total = matched.bit_count()
@@ -770,14 +789,14 @@ class SQLiteBackend:
             where.remove("d.public = 1")  # the full-text expression excludes them
         singles = [t for t in terms if _on_chars(t)]
         phrases = [t for t in terms if not _on_chars(t)]
+        text_where: list[str] = []  # the conditions on the full-text table alone
         if phrases:
             # Rank by BM25 over the gram phrases; terms on docs_chars only filter.
             table = "docs_fts"
             params["match"] = _match_expression(phrases)
             if singles:
-                where.insert(
-                    0,
-                    "f.rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)",
+                text_where.append(
+                    "f.rowid IN (SELECT rowid FROM docs_chars WHERE docs_chars MATCH :chars)"
                 )
                 params["chars"] = _chars_expression(singles)
         elif singles:
@@ -787,7 +806,8 @@ class SQLiteBackend:
         if terms:
             if not query.include_private:
                 params["match"] = f'({params["match"]}) NOT "{_PRIVATE}"'
-            where.insert(0, f"{table} MATCH :match")
+            text_where.insert(0, f"{table} MATCH :match")
+            where[:0] = text_where
             base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
             if only_disclosure:
                 fts_only = f"FROM {table} f WHERE " + " AND ".join(where)
@@ -828,7 +848,9 @@ class SQLiteBackend:
             # A short page is the last one: the total follows without counting.
             total = offset + len(rows)
         else:
-            total = conn.execute(count_sql, params).fetchone()[0]
+            total = self._plane_total(conn, query, table if terms else None, text_where, params)
+            if total is None:
+                total = conn.execute(count_sql, params).fetchone()[0]
         hits: list[SearchHit] = []
         if rows:
             marks = ",".join("?" * len(rows))
@@ -966,6 +988,35 @@ class SQLiteBackend:
                 planes = None
             self._planes_cache = planes
             return planes
+
+    def _plane_total(
+        self,
+        conn: sqlite3.Connection,
+        query: SearchQuery,
+        table: str | None,
+        text_where: list[str],
+        params: dict,
+    ) -> int | None:
+        """The total of a filtered search from the facet planes: the full-text matches
+        read from the full-text table alone, ANDed with the planes of the filters —
+        instead of joining every match to ``docs_meta`` (at 100,000 documents, 法 in
+        one issuer's documents: 11 ms joined, about 5 here). ``None`` when the planes
+        cannot answer (a filter without a plane, or no planes), or when disclosure is
+        the only filter (the count then needs no join anyway)."""
+        if not any(params.get(k) is not None for k in ("status", "issuer", "doc_type", "year")):
+            return None
+        planes = self._planes(conn)
+        if planes is None:
+            return None
+        admitted = planes.admitted(query, params["as_of"])
+        if admitted is None:
+            return None
+        if table is None:
+            return admitted.bit_count()
+        csv = conn.execute(
+            f"SELECT group_concat(f.rowid) FROM {table} f WHERE " + " AND ".join(text_where), params
+        ).fetchone()[0]
+        return (planes.mask(csv) & admitted).bit_count()
 
     def _facets_fast(
         self,
