@@ -550,7 +550,8 @@ class SQLiteBackend:
             self.CACHE_SIZE = cache_size
         self._cache: OrderedDict | None = OrderedDict() if self.CACHE_SIZE else None
         self._cache_lock = threading.Lock()
-        self._planes_cache: _Planes | None = None
+        #: (generation, its planes — None when a field has too many values)
+        self._planes_cache: tuple[str, _Planes | None] | None = None
         self._planes_lock = threading.Lock()
         self.cache_hits = 0
         self.cache_misses = 0
@@ -979,14 +980,14 @@ class SQLiteBackend:
         ).fetchone()
         generation = row[0] if row else "0"
         with self._planes_lock:
-            planes = self._planes_cache
-            if planes is not None and planes.generation == generation:
-                return planes
+            cached = self._planes_cache
+            if cached is not None and cached[0] == generation:
+                return cached[1]
             try:
                 planes = _Planes(conn, generation)
             except _TooManyValues:
-                planes = None
-            self._planes_cache = planes
+                planes = None  # remembered too: finding out reads every docs_meta row
+            self._planes_cache = (generation, planes)
             return planes
 
     def _plane_total(

@@ -323,7 +323,7 @@ def test_facet_planes_agree_with_sql_grouping(sqlite_backend):
     for query in queries:
         planes = backend.search(query)
         seen_status |= set(planes.facets["status"])
-        assert backend._planes_cache is not None
+        assert backend._planes_cache is not None and backend._planes_cache[1] is not None
         backend._planes_cache = None
         sql_total, sql_facets = _sql_facets(backend, conn, query)
         assert planes.total == sql_total, query
@@ -379,8 +379,17 @@ def test_filtered_totals_from_the_planes_equal_the_sql_count(sqlite_backend, mon
     assert len(calls) >= 30 and {"房", "住房", "管理 房"} <= set(calls)  # the planes answered
     monkeypatch.setattr(sqlite_module._Planes, "MAX_VALUES", 0)  # no planes: SQL counts
     backend._planes_cache = None
+    attempts = []
+    real_init = sqlite_module._Planes.__init__
+
+    def init(self, *args):
+        attempts.append(1)
+        real_init(self, *args)
+
+    monkeypatch.setattr(sqlite_module._Planes, "__init__", init)
     from_sql = [backend.search(q).total for q in queries]
     assert from_planes == from_sql
+    assert len(attempts) == 1  # "no planes" is remembered for the generation
     assert any(from_sql) and not all(from_sql)
 
 
