@@ -203,11 +203,9 @@ def grams(tokens: list[str]) -> list[str]:
 
     ``tokens`` are :func:`gazette.analysis.chars` tokens: a Han character, or a run of
     ASCII letters and digits — so a token is Han exactly when it sorts after ASCII."""
-    han = [t > "\x7f" for t in tokens]
-    han.append(False)
-    return [
-        t + tokens[i + 1] if han[i] and han[i + 1] else t for i, t in enumerate(tokens)
-    ]
+    following = tokens[1:]
+    following.append("")
+    return [a + b if a > "\x7f" and b > "\x7f" else a for a, b in zip(tokens, following)]
 
 
 def grams_text(text: str) -> str:
