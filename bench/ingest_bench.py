@@ -15,9 +15,9 @@ side by side, each with ``--workers`` processes:
 * **end to end** — ``gazette_cli.batch.ingest_paths`` into a fresh archive (extract,
   clean, parse in isolated workers; segment and index in the parent), pages/s.
 
-Each timing but pdfplumber's (the slow baseline) is the best of ``--repeat`` runs: one
-run of the default 100 files (557 pages) lasts about a second, and a pool start or a background task moves it
-by a fifth.
+Each timing but pdfplumber's (the slow baselines) is the best of ``--repeat`` runs: one
+run of the default 100 files (557 pages) lasts about a second, and a pool start or a
+background task moves it by a fifth.
 
 Segmenter: MB/s of :func:`gazette.analysis.words` (jieba search mode, user dictionary)
 on corpus text in one process and in ``--workers`` processes, and of ``jieba_fast``

@@ -998,10 +998,12 @@ class SQLiteBackend:
     ) -> int | None:
         """The total of a filtered search from the facet planes: the full-text matches
         read from the full-text table alone, ANDed with the planes of the filters —
-        instead of joining every match to ``docs_meta`` (at 100,000 documents, 法 in
-        one issuer's documents: 11 ms joined, about 5 here). ``None`` when the planes
-        cannot answer (a filter without a plane, or no planes), or when disclosure is
-        the only filter (the count then needs no join anyway)."""
+        instead of joining every match to ``docs_meta``. At 100,000 documents the
+        search for 住房公积金 among valid documents went from 15 to 10 ms, 环境保护 among
+        通知 from 9 to 4.5 ms; a single common character (76,000 rowids read into
+        Python) costs about what the join did. ``None`` when the planes cannot answer
+        (a filter without a plane, or no planes), or when disclosure is the only filter
+        (the count then needs no join anyway)."""
         if not any(params.get(k) is not None for k in ("status", "issuer", "doc_type", "year")):
             return None
         planes = self._planes(conn)
