@@ -5,7 +5,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+import tempfile
+from pathlib import Path
 
+from renderer.cases import CASES
+from renderer.corpus import select_documents
 from tests.conftest import REPO
 
 
@@ -17,6 +21,18 @@ def load_report():
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return sys.modules[name]
+
+
+def ocr_document_row(corpus_dir: Path, layout: str, documents: int) -> dict:
+    """The fidelity report's row for ``layout`` on ``documents`` standalone corpus
+    documents (no issues): what the OCR target tests assert on."""
+    report = load_report()
+    specs = select_documents(documents, seed=0, directory=corpus_dir)
+    case = CASES[layout]
+    with tempfile.TemporaryDirectory() as tmp:
+        tasks = [t for t in report.plan([case], specs, documents, Path(tmp)) if t.kind == "document"]
+        outcomes = report.run_all(tasks, workers=min(2, documents))
+    return report.summarise(case, outcomes)
 
 
 def test_report_prints_a_table_per_layout(corpus_dir, capsys, tmp_path):

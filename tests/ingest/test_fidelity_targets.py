@@ -16,7 +16,7 @@ import pytest
 from ingest import ocr
 from renderer.cases import CASES
 from renderer.corpus import select_documents
-from tests.ingest.test_fidelity_report import load_report
+from tests.ingest.test_fidelity_report import load_report, ocr_document_row
 
 pytestmark = pytest.mark.corpus
 
@@ -44,12 +44,6 @@ def test_text_layout_meets_targets(text_rows: dict[str, dict], layout: str) -> N
 
 @pytest.mark.skipif(ocr.available() is not None, reason="tesseract with chi_sim is not installed")
 def test_ocr_character_accuracy_on_two_scanned_documents(corpus_dir: Path) -> None:
-    report = load_report()
-    specs = select_documents(2, seed=0, directory=corpus_dir)
-    case = CASES["scanned"]
-    with tempfile.TemporaryDirectory() as tmp:
-        tasks = [t for t in report.plan([case], specs, 2, Path(tmp)) if t.kind == "document"]
-        outcomes = report.run_all(tasks, workers=2)
-    row = report.summarise(case, outcomes)
+    row = ocr_document_row(corpus_dir, "scanned", 2)
     assert row["found"] == row["expected"] == 2, row["errors"]
     assert row["char_accuracy"] >= 0.95, row

@@ -7,15 +7,12 @@ Skipped without Tesseract, like the rest of tests/ingest.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import pytest
 
 from ingest import ocr
-from renderer.cases import CASES
-from renderer.corpus import select_documents
-from tests.ingest.test_fidelity_report import load_report
+from tests.ingest.test_fidelity_report import ocr_document_row
 
 pytestmark = [
     pytest.mark.corpus,
@@ -25,13 +22,7 @@ pytestmark = [
 
 @pytest.mark.parametrize("layout", ["broken_tounicode", "garbage_tounicode"])
 def test_unusable_text_layer_meets_the_ocr_target(corpus_dir: Path, layout: str) -> None:
-    report = load_report()
-    specs = select_documents(1, seed=0, directory=corpus_dir)
-    case = CASES[layout]
-    with tempfile.TemporaryDirectory() as tmp:
-        tasks = [t for t in report.plan([case], specs, 1, Path(tmp)) if t.kind == "document"]
-        outcomes = report.run_all(tasks, workers=1)
-    row = report.summarise(case, outcomes)
+    row = ocr_document_row(corpus_dir, layout, 1)
     assert row["found"] == row["expected"] == 1, row["errors"]
     assert row["char_accuracy"] >= 0.95, row
     # the 发文字号 keeps its 〔〕 through OCR; a title may still lose a character to chi_sim
