@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
-from ingest.chars import Char, RawLine, build_lines, page_chars
+from ingest.chars import Char, PageChars, RawLine, build_lines, page_chars
 from ingest.columns import Gutter, find_gutter, fits, widens
 from ingest.lookalikes import fold
 from ingest.recover import recover_pages
@@ -356,12 +356,22 @@ def _column_segments(chars: list[Char], number: int, height: float, gutter: Gutt
 class _Reader:
     """Reads the pages of one file: pypdfium2 characters first; pdfplumber (opened
     once, on first need) for pages with ruled lines — its table finder keeps a table's
-    rows — and as the second extractor of :mod:`ingest.recover`."""
+    rows — and as the second extractor of :mod:`ingest.recover`.
+
+    A page's characters are kept after its first reading, up to :attr:`KEPT_CHARS`
+    characters per file, so the second pass over a two-column file (pages that follow
+    the file's common gutter) does not load and read those pages again.
+    """
+
+    #: Characters kept for second readings (about 200 bytes each).
+    KEPT_CHARS = 200_000
 
     def __init__(self, data: bytes, doc) -> None:
         self.data = data
         self.doc = doc
         self._pdf = None
+        self._kept: dict[int, PageChars] = {}
+        self._kept_chars = 0
 
     def plumber(self):
         if self._pdf is None:
@@ -371,6 +381,7 @@ class _Reader:
         return self._pdf
 
     def close(self) -> None:
+        self._kept.clear()
         if self._pdf is not None:
             pdf, self._pdf = self._pdf, None
             try:
@@ -380,11 +391,16 @@ class _Reader:
 
     def page(self, number: int, hint: Gutter | None = None, *, use_hint: bool = False) -> tuple[list[Line], int, Gutter | None]:
         """Lines, image count and gutter of page ``number`` (1-based)."""
-        page = self.doc[number - 1]
-        try:
-            chars = page_chars(page)
-        finally:
-            page.close()
+        chars = self._kept.get(number)
+        if chars is None:
+            page = self.doc[number - 1]
+            try:
+                chars = page_chars(page)
+            finally:
+                page.close()
+            if self._kept_chars + len(chars.chars) <= self.KEPT_CHARS:
+                self._kept[number] = chars
+                self._kept_chars += len(chars.chars)
         if chars.has_rules:
             lines, gutter = _page_lines(self.plumber().pages[number - 1], number, hint, use_hint=use_hint)
             return lines, chars.image_count, gutter

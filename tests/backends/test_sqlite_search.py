@@ -1,7 +1,7 @@
 """SQLite-only search behaviour beyond the shared contract: the BM25 rank window on
 large match sets and the title tier before it, the character table for terms ending
-in a lone Han character, the merged index after ``reindex``, and the in-place index
-migration."""
+in a lone Han character, the merged index after ``reindex``, filters tested by marks
+in FTS5, and rebuilding an index of an older layout."""
 
 from __future__ import annotations
 
@@ -208,24 +208,24 @@ def test_reindexing_or_deleting_a_document_replaces_its_title_row(sqlite_backend
         assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1
 
 
-def test_a_version_6_index_gains_its_title_table_in_place(tmp_path):
-    """Opening an index of the previous layout fills ``docs_title`` from the stored
-    title columns instead of re-analysing every document; answers are unchanged."""
+def test_an_index_of_an_older_layout_is_rebuilt_on_open(tmp_path):
+    """Opening an index of an earlier version (here: version 7, before marks, without
+    its title table) rebuilds it from the stored documents; answers are unchanged."""
     store = Store(tmp_path)
     backend = SQLiteBackend(store, cache_size=0)
     _load(backend, _titled(5, 6))
     backend.RANK_WINDOW = 3
     queries = [
-        SearchQuery(q=q, size=4, page=p)
+        SearchQuery(q=q, size=4, page=p, **filters)
         for q in ("住房公积金", "房")
         for p in (1, 2, 3)
+        for filters in ({}, {"issuer": "静乐县人民政府"})
     ]
     before = [backend.search(q).model_dump() for q in queries]
-    with store.transaction() as conn:  # back to the version 6 layout
+    with store.transaction() as conn:  # an older layout
         conn.execute("DROP TABLE docs_title")
         conn.execute("DROP TABLE docs_title_meta")
-        conn.execute("ALTER TABLE docs_meta DROP COLUMN title_key")
-        conn.execute("UPDATE meta SET value = '6' WHERE key = 'fts_version'")
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'fts_version'")
     reopened = SQLiteBackend(store, cache_size=0)
     reopened.RANK_WINDOW = 3
     for table in ("docs_title", "docs_title_meta"):
@@ -233,6 +233,47 @@ def test_a_version_6_index_gains_its_title_table_in_place(tmp_path):
     assert [reopened.search(q).model_dump() for q in queries] == before
     version = store.conn.execute("SELECT value FROM meta WHERE key = 'fts_version'")
     assert version.fetchone()[0] == SQLiteBackend.FTS_VERSION
+
+
+def test_filters_in_the_full_text_expression_answer_as_sql_filters(sqlite_backend, monkeypatch):
+    """Text searches test issuer, type, year, 发文字号 prefix and normative-only with
+    marks inside FTS5; every answer (total, hits in order, facets, on every page of
+    both rank parts) equals the one with those filters tested on docs_meta."""
+    backend = sqlite_backend
+    backend.RANK_WINDOW = 4  # several tiers in each rank part
+    docs = [
+        make_doc(
+            f"{'住房' if i % 3 else '税收'}办法{i}",
+            "住房公积金" * (1 + i % 3) + ("管理" if i % 2 else "税收") + "房" * (i % 4),
+            number=(["静政发", "静政办发", "忻政发"][i % 3], 2010 + i % 4, i + 1),
+            issuer=["静乐县人民政府", "静乐县财政局", "忻州市人民政府"][i % 3],
+            doc_type=[None, "通知", "办法"][i % 3 * i % 3],
+            written=dt.date(2010 + i % 4, 1 + i % 12, 1),
+            expiry=dt.date(2015 + i % 12, 6, 30) if i % 4 == 0 else None,
+            disclosure=Disclosure.public if i % 7 else Disclosure.on_request,
+            normative=bool(i % 2),
+        )
+        for i in range(70)
+    ]
+    _load(backend, docs)
+    queries = [
+        SearchQuery(q=q, page=page, size=3, include_private=private, facets=facets, sort=sort, **filters)
+        for q in ("房", "住房", "管理 房", '"住房公积金"', "办法 房", "无此")
+        for filters in (
+            {"issuer": "静乐县财政局"},
+            {"doc_type": "通知", "year": 2011},
+            {"doc_number_prefix": "静政发", "normative_only": True},
+            {"issuer": "静乐县人民政府", "status": "valid", "date_from": dt.date(2011, 1, 1)},
+            {"year": 2013, "status": "expired"},
+            {"issuer": "无此机关"},
+        )
+        for private in (False, True)
+        for page, facets, sort in ((1, True, "relevance"), (2, False, "relevance"), (4, False, "relevance"), (2, False, "date"))
+    ]
+    marked = [backend.search(q).model_dump() for q in queries]
+    monkeypatch.setattr(SQLiteBackend, "FILTER_MARKS", False)
+    assert [backend.search(q).model_dump() for q in queries] == marked
+    assert sum(1 for r in marked if r["hits"]) > len(queries) // 3
 
 
 def test_terms_ending_in_a_lone_character_match_exactly(sqlite_backend):
@@ -333,9 +374,10 @@ def test_facet_planes_agree_with_sql_grouping(sqlite_backend):
 
 
 def test_filtered_totals_from_the_planes_equal_the_sql_count(sqlite_backend, monkeypatch):
-    """A filtered search's total on a full page comes from the facet planes; it equals
-    the SQL count (the planes switched off) for every plane-expressible filter, with
-    and without text, private documents included or not."""
+    """A filtered search's total on a full page comes from the facet planes or from
+    the full-text table with marks; it equals the SQL count (planes and marks switched
+    off) for every plane-expressible filter, with and without text, private documents
+    included or not."""
     from gazette.backends import sqlite as sqlite_module
     from gazette.model import StatusEvent
 
@@ -376,8 +418,10 @@ def test_filtered_totals_from_the_planes_equal_the_sql_count(sqlite_backend, mon
 
     monkeypatch.setattr(SQLiteBackend, "_plane_total", counted)
     from_planes = [backend.search(q).total for q in queries]
-    assert len(calls) >= 30 and {"房", "住房", "管理 房"} <= set(calls)  # the planes answered
+    # the planes answered: with text, the status filters (marks state the others)
+    assert len(calls) >= 20 and {"", "房", "住房", "管理 房"} <= set(calls)
     monkeypatch.setattr(sqlite_module._Planes, "MAX_VALUES", 0)  # no planes: SQL counts
+    monkeypatch.setattr(SQLiteBackend, "FILTER_MARKS", False)  # every filter in SQL
     backend._planes_cache = None
     attempts = []
     real_init = sqlite_module._Planes.__init__

@@ -104,6 +104,33 @@ def test_mixed_column_issue_splits_into_its_articles(specs, tmp_path: Path) -> N
         assert accuracy(body(spec), doc_body(doc)) >= 0.98
 
 
+@pytest.mark.corpus
+def test_second_pass_over_columns_reuses_each_pages_characters(specs, tmp_path: Path, monkeypatch) -> None:
+    """Pages that follow the file's common gutter are read from the characters kept
+    after the first pass (each page is loaded once), with the same result as when
+    they are loaded again."""
+    from ingest import extract as extract_module
+
+    issue = build_issue_from_records(specs[:3], 2022, 5, 44)
+    path = tmp_path / "issue.pdf"
+    render_issue(issue, path, CASES["two_column_mixed"].options)
+    loads = []
+    real = extract_module.page_chars
+
+    def counted(page):
+        loads.append(1)
+        return real(page)
+
+    monkeypatch.setattr(extract_module, "page_chars", counted)
+    kept = extract_module.extract(path)
+    assert len(loads) == kept.page_count
+    monkeypatch.setattr(extract_module._Reader, "KEPT_CHARS", 0)
+    loads.clear()
+    again = extract_module.extract(path)
+    assert len(loads) > again.page_count  # this file has pages read twice
+    assert again == kept
+
+
 # ------------------------------------------------------------------ look-alikes
 
 
