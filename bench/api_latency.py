@@ -117,11 +117,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(home: Path, port: int, workers: int, no_cache: bool = False) -> subprocess.Popen:
+def start_server(
+    home: Path, port: int, workers: int, no_cache: bool = False, threads: int | None = None
+) -> subprocess.Popen:
+    """uvicorn with ``workers`` processes of ``threads`` request threads (``None``:
+    anyio's default) on the archive at ``home``; returns once it answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
     env.update(GAZETTE_HOME=str(home), PYTHONPATH=str(REPO))
     if no_cache:
         env["GAZETTE_SEARCH_CACHE_SIZE"] = "0"
+    if threads:
+        env["GAZETTE_SERVER_THREADS"] = str(threads)
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "search_api.app:create_app", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],

@@ -72,6 +72,16 @@ class Settings(BaseSettings):
     search_cache_size: int = Field(
         default=512, ge=0, description="Search results kept per process by the embedded backend (0: no cache)."
     )
+    server_threads: int | None = Field(
+        default=None,
+        ge=1,
+        description=(
+            "Threads per server process that run requests (None: anyio's default, 40). "
+            "Searches are CPU-bound, so fewer threads contend less: on 2 cores, 2 processes "
+            "of 1 thread served about 20 % more uncached searches than of 40 "
+            "(bench/api_bench.py), but one slow request then holds its process."
+        ),
+    )
     max_request_bytes: int = Field(
         default=1024 * 1024, description="Largest request body the API accepts (413 beyond it)."
     )

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -76,6 +77,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.server_threads:
+            # The synchronous routes run in anyio's default thread pool of this loop.
+            to_thread.current_default_thread_limiter().total_tokens = settings.server_threads
         yield
         if owned:
             archive.close()

@@ -81,3 +81,19 @@ def test_highlights_are_escaped(client, fx: Fixture):
     assert "<script>" not in text and "</script>" not in text
     assert "&lt;/script&gt;" in text
     assert "<mark>" in text
+
+
+@pytest.mark.parametrize("threads", [None, 1, 3])
+def test_server_threads_bound_the_request_thread_pool(fx: Fixture, threads):
+    """``server_threads`` sets how many requests a server process runs at once (the
+    thread pool of its synchronous routes); unset, anyio's default stays."""
+    from anyio import to_thread
+    from fastapi.testclient import TestClient
+
+    from search_api.app import create_app
+
+    settings = fx.archive.settings.model_copy(update={"server_threads": threads})
+    with TestClient(create_app(settings, archive=fx.archive)) as c:
+        tokens = c.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
+        assert tokens == (threads or 40)
+        assert search(c, q="城市规划管理办法")["total"] >= 1
