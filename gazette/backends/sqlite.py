@@ -31,7 +31,7 @@ full-text expressions: each document's ``marks`` column holds a token per such v
 (and one when it is not public) that no query can produce, and the search adds ``AND``
 the marks of its filters and ``NOT`` the private mark, so FTS5 intersects posting
 lists instead of joining every match with docs_meta (at 100,000 documents, the count
-of 法 from one issuer went from 12 to under 1 ms). The ``as_of`` status and the
+of 法 from one issuer went from 12 to about 1 ms). The ``as_of`` status and the
 written-date range are evaluated in SQL on the short ``docs_meta`` rows (on their
 copies in ``docs_title_meta`` for title matches), as is every filter of a search
 without text. Snippets are cut from the original text by
