@@ -278,18 +278,29 @@ def _mark(field: str, value: object) -> str:
     return f"π{field}{digest}"
 
 
-def _marks_of(doc: Document) -> str:
-    """The ``marks`` column of a document: a mark for each filter it can pass."""
-    marks = [] if doc.disclosure == Disclosure.public else [_PRIVATE]
-    if doc.issuer:
-        marks.append(_mark("i", doc.issuer))
-    if doc.doc_type:
-        marks.append(_mark("t", doc.doc_type))
-    if doc.year is not None:
-        marks.append(_mark("y", doc.year))
-    if doc.doc_number and doc.doc_number.prefix:
-        marks.append(_mark("p", doc.doc_number.prefix))
-    if doc.is_normative:
+#: The filters marks state: (``docs_meta`` column = ``SearchQuery`` field, its condition
+#: in :meth:`SQLiteBackend._where`, the mark's letter); plus normative-only, whose mark
+#: is ``_NORMATIVE``.
+_MARKED_FILTERS = (
+    ("issuer", "d.issuer = :issuer", "i"),
+    ("doc_type", "d.doc_type = :doc_type", "t"),
+    ("year", "d.year = :year", "y"),
+    ("doc_number_prefix", "d.doc_number_prefix = :prefix", "p"),
+)
+_META_NAMES = _META_COLUMNS.split(", ")
+
+
+def _marks_of(meta: tuple) -> str:
+    """The ``marks`` column of a document, from its ``docs_meta`` values (the ones its
+    SQL filters compare): a mark for each filter it can pass."""
+    row = dict(zip(_META_NAMES, meta))
+    marks = [] if row["public"] else [_PRIVATE]
+    marks += [
+        _mark(letter, row[name])
+        for name, _, letter in _MARKED_FILTERS
+        if row[name] not in (None, "")
+    ]
+    if row["is_normative"]:
         marks.append(_NORMATIVE)
     return " ".join(marks)
 
@@ -374,7 +385,7 @@ def analyse(doc: Document) -> IndexRow:
         doc.id,
         (" ".join(grams(title)), " ".join(grams(body))),
         (" ".join(title), " ".join(body)),
-        _marks_of(doc),
+        _marks_of(meta),
         meta,
         json.dumps(hit_fields(doc), ensure_ascii=False),
     )
@@ -769,15 +780,11 @@ class SQLiteBackend:
         with its mark: a text search puts these in its full-text expressions."""
         if not self.FILTER_MARKS:
             return {}
-        marks = {}
-        if query.issuer:
-            marks["d.issuer = :issuer"] = _mark("i", query.issuer)
-        if query.doc_type:
-            marks["d.doc_type = :doc_type"] = _mark("t", query.doc_type)
-        if query.year is not None:
-            marks["d.year = :year"] = _mark("y", query.year)
-        if query.doc_number_prefix:
-            marks["d.doc_number_prefix = :prefix"] = _mark("p", query.doc_number_prefix)
+        marks = {
+            condition: _mark(letter, getattr(query, name))
+            for name, condition, letter in _MARKED_FILTERS
+            if getattr(query, name) not in (None, "")
+        }
         if query.normative_only:
             marks["d.is_normative = 1"] = _NORMATIVE
         return marks
