@@ -276,6 +276,57 @@ def test_filters_in_the_full_text_expression_answer_as_sql_filters(sqlite_backen
     assert sum(1 for r in marked if r["hits"]) > len(queries) // 3
 
 
+def test_answers_from_the_planes_equal_the_sql_answers(sqlite_backend, monkeypatch):
+    """With the planes, a text search reads its matches from the full-text table alone
+    and takes totals, facets and the newest-first page from them, and skips the page
+    reads past the last match; every answer equals the one computed in SQL alone
+    (planes and marks off): dates with ties and undated documents, filters the planes
+    state and ones they cannot, private documents, pages past the end."""
+    from gazette.backends import sqlite as sqlite_module
+
+    backend = sqlite_backend
+    backend.RANK_WINDOW = 4
+    docs = [
+        make_doc(
+            f"{'住房' if i % 3 else '税收'}规定{i}",
+            "住房公积金" * (1 + i % 2) + ("管理" if i % 2 else "税收") + "房" * (i % 3),
+            number=(["静政发", "忻政发"][i % 2], 2010 + i % 4, i + 1),
+            issuer=["静乐县人民政府", "静乐县财政局"][i % 2],
+            doc_type=["通知", "办法"][i % 3 % 2],
+            written=None if i % 9 == 0 else dt.date(2010 + i % 4, 1 + i % 3, 1),
+            expiry=dt.date(2016 + i % 8, 6, 30) if i % 4 == 0 else None,
+            disclosure=Disclosure.public if i % 7 else Disclosure.on_request,
+        )
+        for i in range(64)
+    ]
+    _load(backend, docs)
+    queries = [
+        SearchQuery(q=q, page=page, size=4, include_private=private, facets=facets, sort=sort, as_of=dt.date(2020, 1, 1), **filters)
+        for q in ("", "房", "住房", "管理 房", "无此")
+        for filters in ({}, {"status": "valid"}, {"status": "expired", "year": 2012}, {"issuer": "静乐县财政局"},
+                        {"date_from": dt.date(2011, 2, 1)}, {"doc_number_prefix": "静政发"})
+        for private in (False, True)
+        for page, facets, sort in ((1, True, "date"), (3, False, "date"), (2, True, "relevance"), (40, True, "relevance"), (40, False, "date"))
+    ]
+    matched = []
+    real = SQLiteBackend._matched
+
+    def counted(self, conn, planes, query, *args):
+        matched.append(query.q)
+        return real(self, conn, planes, query, *args)
+
+    monkeypatch.setattr(SQLiteBackend, "_matched", counted)
+    with_planes = [backend.search(q).model_dump() for q in queries]
+    assert {"", "房", "住房", "管理 房"} <= set(matched)
+    monkeypatch.setattr(sqlite_module._Planes, "MAX_VALUES", 0)
+    monkeypatch.setattr(SQLiteBackend, "FILTER_MARKS", False)
+    backend._planes_cache = None
+    assert [backend.search(q).model_dump() for q in queries] == with_planes
+    assert backend._planes_cache is not None and backend._planes_cache[1] is None
+    assert sum(1 for r in with_planes if len(r["hits"]) == 4) > len(queries) // 4
+    assert any(r["total"] and not r["hits"] for r in with_planes)  # pages past the end
+
+
 def test_terms_ending_in_a_lone_character_match_exactly(sqlite_backend):
     backend = sqlite_backend
     _load(
@@ -408,15 +459,20 @@ def test_filtered_totals_from_the_planes_equal_the_sql_count(sqlite_backend, mon
                         {"doc_type": "办法", "year": 2011}, {"issuer": "无此机关"})
     ]
     calls = []
-    real = SQLiteBackend._plane_total
+    real_total, real_matched = SQLiteBackend._plane_total, SQLiteBackend._matched
 
     def counted(self, conn, query, *args):
-        total = real(self, conn, query, *args)
+        total = real_total(self, conn, query, *args)
         if total is not None:
             calls.append(query.q)
         return total
 
+    def matched(self, conn, planes, query, *args):
+        calls.append(query.q)  # a date-ordered text search counts its matches
+        return real_matched(self, conn, planes, query, *args)
+
     monkeypatch.setattr(SQLiteBackend, "_plane_total", counted)
+    monkeypatch.setattr(SQLiteBackend, "_matched", matched)
     from_planes = [backend.search(q).total for q in queries]
     # the planes answered: with text, the status filters (marks state the others)
     assert len(calls) >= 20 and {"", "房", "住房", "管理 房"} <= set(calls)
