@@ -5,7 +5,7 @@ local policies and State Council documents loaded directly as documents
 (:func:`renderer.corpus.record_to_document`: title, text → paragraphs, a date, an
 issuer, a 发文字号) — until it holds at least ``--min-docs`` documents. The corpus has 4,560 distinct records; to pass 5,000 the local policies
 are loaded a second time under distinct ids (said so in the report). Then it starts
-``uvicorn`` in a subprocess on a free loopback port and drives it from this process
+``gazette serve`` in a subprocess on a free loopback port and drives it from this process
 with ``--clients`` threads, each with its own httpx client, for ``--duration``
 seconds after a warm-up, cycling through a fixed mix of realistic queries (words,
 phrases, two-term queries, single characters, status filters, date sort, deeper
@@ -23,6 +23,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from itertools import cycle
@@ -120,29 +121,44 @@ def _free_port() -> int:
 def start_server(
     home: Path, port: int, workers: int, no_cache: bool = False, threads: int | None = None
 ) -> subprocess.Popen:
-    """uvicorn with ``workers`` processes of ``threads`` request threads (``None``:
-    anyio's default) on the archive at ``home``; returns once it answers."""
+    """``gazette serve`` with ``workers`` processes (each with its own socket on the
+    port, see :mod:`gazette_cli.serve`) of ``threads`` request threads (``None``:
+    anyio's default), access log off, on the archive at ``home``; returns once every
+    worker has started its application and the server answers a search.
+
+    Waiting for every worker matters: clients keep their connections alive, and a
+    connection opened while one worker is still starting goes to another one and
+    stays there. uvicorn logs "Application startup complete" once per worker."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
     env.update(GAZETTE_HOME=str(home), PYTHONPATH=str(REPO))
     if no_cache:
         env["GAZETTE_SEARCH_CACHE_SIZE"] = "0"
     if threads:
         env["GAZETTE_SERVER_THREADS"] = str(threads)
+    log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "search_api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        [sys.executable, "-m", "gazette_cli.main", "serve", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--no-access-log"],
         env=env,
         cwd=str(REPO),
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": "法"}, timeout=30).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
+        log.seek(0)
+        if log.read().count("Application startup complete") >= workers:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/v1/search", params={"q": "法"}, timeout=30).status_code == 200:
+                    return proc
+            except httpx.HTTPError:
+                pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.2)
     proc.terminate()
-    raise SystemExit("server did not start")
+    log.seek(0)
+    raise SystemExit("server did not start:\n" + log.read()[-2000:])
 
 
 def run_load(base: str, clients: int, duration: float, warmup: float) -> dict:
@@ -201,7 +217,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--duration", type=float, default=30.0, help="Measured seconds (after warm-up).")
     parser.add_argument("--warmup", type=float, default=5.0)
-    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes.")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes.")
     parser.add_argument("--no-cache", action="store_true", help="Turn the search result cache off (every request searches).")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args()

@@ -436,13 +436,20 @@ def token(name: Annotated[str, typer.Argument(help="Who the token is for, e.g. l
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Server processes, each with its own socket on the port (one per core"
+            " suits searches, which are CPU-bound).",
+        ),
+    ] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,
 ) -> None:
     """Serve the JSON API and the web pages."""
-    import uvicorn
+    from gazette_cli.serve import serve as run_server
 
-    from search_api.app import create_app
-
-    uvicorn.run(create_app(_settings()), host=host, port=port, log_level="info")
+    run_server(_settings(), host=host, port=port, workers=workers, access_log=access_log)
 
 
 if __name__ == "__main__":  # pragma: no cover
