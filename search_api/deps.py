@@ -9,8 +9,11 @@ from fastapi import Depends, Request
 from gazette.archive import Archive
 
 
-def get_archive(request: Request) -> Archive:
-    """The archive this application serves (set by :func:`search_api.app.create_app`)."""
+async def get_archive(request: Request) -> Archive:
+    """The archive this application serves (set by :func:`search_api.app.create_app`).
+
+    ``async`` because it does not block: FastAPI runs a plain ``def`` dependency in its
+    thread pool, a hop between threads on every request."""
     return request.app.state.archive
 
 

@@ -20,7 +20,7 @@ router = APIRouter(tags=["search"])
 MAX_PAGE = 1000
 
 
-def search_query(
+async def search_query(
     q: Annotated[str, Query(max_length=200, description="检索词; quoted parts are phrases. Never engine syntax.")] = "",
     status: Annotated[Status | None, Query(description="valid (有效) / repealed (废止) / expired (失效), as of `as_of`.")] = None,
     issuer: Annotated[str | None, Query(max_length=100, description="发文机关, exact.")] = None,
@@ -37,7 +37,8 @@ def search_query(
 ) -> SearchQuery:
     """Map query parameters onto :class:`SearchQuery`, which validates them again
     (its constraints are the contract every backend relies on). Public searches never
-    set ``include_private``."""
+    set ``include_private``. ``async`` because it does not block (see
+    :func:`search_api.deps.get_archive`)."""
     try:
         return SearchQuery(
             q=q,
