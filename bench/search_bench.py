@@ -12,7 +12,7 @@
   (with it, every timed search repeats a warm-up query and is answered from the cache).
   ``--sql-facets`` measures SQLite with its facet planes off: the SQL grouping every
   facet falls back to when a field has more than ``_Planes.MAX_VALUES`` values (a
-  province's archive with hundreds of issuers).
+  province's archive with thousands of issuers).
 
     python bench/search_bench.py --sizes 10000 100000 --es http://127.0.0.1:9200
     python bench/search_bench.py --sizes 10000 100000 --index-docs 0   # search only
@@ -328,7 +328,7 @@ def main() -> None:
     parser.add_argument(
         "--sql-facets",
         action="store_true",
-        help="SQLite facets grouped in SQL (its fallback for fields of > 128 values)",
+        help="SQLite facets grouped in SQL (its fallback for fields of > 4,096 values)",
     )
     args = parser.parse_args()
     result = run(
