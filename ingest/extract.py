@@ -33,6 +33,8 @@ from pathlib import Path
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
 from ingest.chars import Char, PageChars, RawLine, build_lines, page_chars
 from ingest.columns import Gutter, find_gutter, fits, widens
+from ingest.fontcache import PageKeeper
+from ingest.fontcache import install as install_font_cache
 from ingest.lookalikes import fold
 from ingest.recover import recover_pages
 
@@ -232,6 +234,7 @@ def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
     name = Path(path).name
     data = read_pdf_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
+    install_font_cache()
     doc = _open_pdfium(data, name)
     page_count = len(doc)
     reader = _Reader(data, doc)
@@ -242,7 +245,6 @@ def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
         recover_pages(doc, pages, warnings, ocr=ocr, reread=reader.reread)
     finally:
         reader.close()
-        doc.close()
     return _finish(str(path), name, sha, page_count, pages, warnings)
 
 
@@ -369,6 +371,7 @@ class _Reader:
     def __init__(self, data: bytes, doc) -> None:
         self.data = data
         self.doc = doc
+        self._pages = PageKeeper(doc) if doc is not None else None
         self._pdf = None
         self._kept: dict[int, PageChars] = {}
         self._kept_chars = 0
@@ -381,7 +384,11 @@ class _Reader:
         return self._pdf
 
     def close(self) -> None:
+        """Close pdfplumber's reading and the pypdfium2 document (which may stay open
+        for the system fonts it holds: :class:`~ingest.fontcache.PageKeeper`)."""
         self._kept.clear()
+        if self._pages is not None:
+            self._pages.close_document()
         if self._pdf is not None:
             pdf, self._pdf = self._pdf, None
             try:
@@ -393,11 +400,11 @@ class _Reader:
         """Lines, image count and gutter of page ``number`` (1-based)."""
         chars = self._kept.get(number)
         if chars is None:
-            page = self.doc[number - 1]
+            page = self._pages.open(number - 1)
             try:
                 chars = page_chars(page)
             finally:
-                page.close()
+                self._pages.close(page)
             if self._kept_chars + len(chars.chars) <= self.KEPT_CHARS:
                 self._kept[number] = chars
                 self._kept_chars += len(chars.chars)
