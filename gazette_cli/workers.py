@@ -13,7 +13,8 @@ anything unusual: a timeout (killed), a crash, running out of memory, an unexpec
 exception, or :data:`RECYCLE` inputs. An input that fails in the ordinary way (a
 :class:`~gazette.errors.GazetteError`: not a PDF, encrypted…) leaves its worker in
 service. Forking after the heavy imports (pypdfium2, pdfplumber) are done means workers
-start in a few milliseconds.
+start in a few milliseconds. A busy worker is sent its next input ahead (:data:`AHEAD`),
+so it never waits for the parent, which may be busy with the last result.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -107,11 +108,18 @@ def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, pa
     os._exit(0)  # skip atexit handlers inherited from the parent
 
 
+#: Inputs sent to a busy worker ahead of the one it is on: it starts the next as soon
+#: as it answers, without waiting for this process (busy saving the last result).
+AHEAD = 1
+
+
 @dataclass
 class _Worker:
     proc: mp.process.BaseProcess
     conn: Connection
-    item: Any = None
+    #: inputs sent and not answered yet, the one in hand first
+    queue: deque = field(default_factory=deque)
+    #: when the input in hand started (when the one before it was answered)
     started: float = 0.0
     served: int = 0
 
@@ -151,40 +159,81 @@ def run_isolated(
     timeout: float = 120.0,
     memory_mb: int | None = 2048,
 ) -> Iterator[tuple[Any, Any, BaseException | None]]:
-    """Yield ``(item, result, error)`` for each item; exactly one of result/error is set."""
+    """Yield ``(item, result, error)`` for each item; exactly one of result/error is set.
+
+    Each worker holds the input it is on and up to :data:`AHEAD` more; an input sent
+    ahead to a worker that then dies or retires goes back to the front of the queue.
+    An input's time limit runs from the moment the one before it on that worker was
+    answered (or from its sending, on an idle worker).
+    """
     ctx = mp.get_context("fork")
     pending = deque(items)
-    idle: list[_Worker] = []
-    busy: list[_Worker] = []
+    live: list[_Worker] = []
+    size = max(1, workers)
 
     def spawn() -> _Worker:
         here, there = ctx.Pipe(duplex=True)
         proc = ctx.Process(target=_serve, args=(fn, there, memory_mb, os.getpid()), daemon=True)
         proc.start()
         there.close()
-        return _Worker(proc, here)
-
-    def start(item: Any) -> _Worker:
-        worker = idle.pop() if idle else spawn()
-        try:
-            worker.conn.send_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:  # the idle worker died (killed from outside): a fresh one
-            _retire(worker)
-            worker = spawn()
-            worker.conn.send_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
-        worker.item, worker.started = item, time.monotonic()
+        worker = _Worker(proc, here)
+        live.append(worker)
         return worker
 
+    def send(worker: _Worker, item: Any) -> bool:
+        try:
+            worker.conn.send_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # the worker died (killed from outside)
+            return False
+        if not worker.queue:
+            worker.started = time.monotonic()
+        worker.queue.append(item)
+        return True
+
+    def give_back(worker: _Worker) -> None:
+        """Inputs sent ahead to a worker that will not read them: to the front of the queue."""
+        pending.extendleft(reversed(worker.queue))
+        worker.queue.clear()
+
+    def fill() -> None:
+        """Every worker one input (fresh forks up to ``workers``), then one ahead each."""
+        for depth in range(1, AHEAD + 2):
+            for worker in list(live):
+                while pending and len(worker.queue) < depth and worker.served + len(worker.queue) < RECYCLE:
+                    if send(worker, pending[0]):
+                        pending.popleft()
+                        continue
+                    if not worker.queue:  # an idle worker is gone: a fresh one
+                        live.remove(worker)
+                        _retire(worker)
+                        first(spawn())
+                    break  # a busy one: its death is read from its pipe
+            while depth == 1 and pending and len(live) < size:
+                first(spawn())
+
+    def first(worker: _Worker) -> None:
+        """A fresh fork's first input (its pipe cannot be broken yet)."""
+        if not send(worker, pending[0]):
+            raise WorkerFailed("a fresh parser process did not take its input")
+        pending.popleft()
+
+    def settle(worker: _Worker, retire: bool) -> None:
+        worker.served += 1
+        if retire or worker.served >= RECYCLE:
+            give_back(worker)
+            live.remove(worker)
+            _retire(worker)
+
     try:
-        while pending or busy:
-            while pending and len(busy) < max(1, workers):
-                busy.append(start(pending.popleft()))
+        while pending or any(w.queue for w in live):
+            fill()
+            busy = [w for w in live if w.queue]
             now = time.monotonic()
             next_deadline = min(w.started + timeout for w in busy)
             ready = wait([w.conn for w in busy], timeout=max(0.0, next_deadline - now))
             now = time.monotonic()
             finished: list[tuple[Any, Any, BaseException | None]] = []
-            for w in list(busy):
+            for w in busy:
                 outcome: tuple[Any, BaseException | None] | None = None
                 retire = True
                 if w.conn in ready:
@@ -199,21 +248,17 @@ def run_isolated(
                     outcome = (None, WorkerFailed(f"timed out after {timeout:g} s"))
                 if outcome is None:
                     continue
-                busy.remove(w)
-                w.served += 1
-                if retire or w.served >= RECYCLE:
-                    _retire(w)
-                else:
-                    idle.append(w)
-                finished.append((w.item, outcome[0], outcome[1]))
+                item = w.queue.popleft()
+                w.started = now
+                settle(w, retire)
+                finished.append((item, outcome[0], outcome[1]))
             # hand the freed workers their next inputs before the caller gets the
             # results: it may take a while over each (saving it), and the workers should
             # not wait for that
-            while pending and len(busy) < max(1, workers):
-                busy.append(start(pending.popleft()))
+            fill()
             yield from finished
     finally:
-        for w in idle + busy:
-            if w in busy:
+        for w in live:
+            if w.queue:
                 w.proc.kill()
             _retire(w)

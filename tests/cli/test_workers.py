@@ -75,3 +75,42 @@ def test_a_freed_worker_gets_its_next_input_before_the_caller_handles_the_result
     # input 2 started while the caller was still busy with result 1
     assert handled[1][0] < handled[0][1] + 0.4
     assert handled[2][0] < handled[1][1] + 0.4
+
+
+def _timed(seconds: float) -> tuple[float, float]:
+    started = time.monotonic()
+    time.sleep(seconds)
+    return started, time.monotonic()
+
+
+def test_a_busy_worker_holds_its_next_input_and_starts_it_without_the_caller():
+    """While the caller is still busy with result 1, the worker finishes input 2 and
+    goes straight on to input 3 (sent ahead): it never waits for the caller."""
+    got: list[tuple[tuple[float, float], float]] = []
+    for _, (started, ended), error in run_isolated(_timed, [0.2, 0.2, 0.2], workers=1, timeout=10):
+        assert error is None
+        got.append(((started, ended), time.monotonic()))
+        time.sleep(0.6)  # the caller's work on the result
+    caller_done_with_first = got[0][1] + 0.6
+    (_, second_ended), (third_started, _) = got[1][0], got[2][0]
+    assert third_started < caller_done_with_first - 0.1
+    assert third_started - second_ended < 0.1
+
+
+def test_inputs_sent_ahead_to_a_worker_that_dies_are_served_by_the_next():
+    items = ["die", "pid", "pid", "bug", "pid", "pid"]
+    outcomes = list(run_isolated(_job, items, workers=1, timeout=5))
+    assert [item for item, _, _ in outcomes] == items  # one worker: input order, none lost
+    assert isinstance(outcomes[0][2], WorkerFailed)
+    assert "ZeroDivisionError" in str(outcomes[3][2])
+    pids = [result for item, result, error in outcomes if item == "pid"]
+    assert all(isinstance(p, int) for p in pids)
+    assert pids[0] == pids[1] != pids[2] == pids[3]  # replaced after the crash
+
+
+def test_a_worker_is_replaced_after_recycle_inputs(monkeypatch):
+    import gazette_cli.workers as workers
+
+    monkeypatch.setattr(workers, "RECYCLE", 3)
+    pids = [result for _, result, _ in run_isolated(_job, ["pid"] * 7, workers=1, timeout=5)]
+    assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4] == pids[5] != pids[6]
