@@ -12,7 +12,11 @@ a blank character, fake-bold doubles dropped).
 
 Why pypdfium2: it reads a page about ten times faster than pdfminer (pdfplumber's
 parser). Through its C API, a character's box costs one call; its size and fill colour
-are its text object's, read once per object (``bench/ingest_bench.py``).
+are its text object's, read once per object (``bench/ingest_bench.py``). The loop over a
+page's characters runs compiled (:mod:`ingest._chars`, built at install where a C
+compiler is found: a third of the extract stage's time in Python) or, failing that, in
+Python (:func:`read_chars_python`), with identical results: ``tests/ingest/test_chars.py``
+compares the two on every rendered layout.
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ import functools
 import math
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import NamedTuple
 
-__all__ = ["Char", "PageChars", "page_chars", "build_lines", "RawLine"]
+__all__ = ["Char", "PageChars", "page_chars", "read_chars", "read_chars_compiled", "read_chars_python", "build_lines", "RawLine"]
 
 #: Horizontal gap (pt) between two characters that reads as a space.
 X_TOLERANCE = 1.5
@@ -33,9 +38,13 @@ Y_TOLERANCE = 3.0
 DEDUPE_TOLERANCE = 1.5
 
 
-@dataclass(slots=True)
-class Char:
-    """One character: text, box (pt, top-left origin), font size, red fill."""
+class Char(NamedTuple):
+    """One character: text, box (pt, top-left origin), font size, red fill.
+
+    A named tuple: the compiled character loop (:mod:`ingest._chars`) makes one in C,
+    as :data:`_new_char` does in Python, without a Python-level constructor per
+    character.
+    """
 
     text: str
     x0: float
@@ -44,6 +53,16 @@ class Char:
     bottom: float
     size: float
     red: bool = False
+
+
+#: ``Char`` from a tuple of all its fields, made in C (``Char(...)`` runs a
+#: Python-level ``__new__``).
+_new_char = functools.partial(tuple.__new__, Char)
+
+try:
+    from ingest import _chars as _compiled
+except ImportError:  # not built (no C compiler where it was installed): Python loop
+    _compiled = None
 
 
 @dataclass
@@ -136,7 +155,8 @@ def page_chars(page) -> PageChars:
     Characters pdfium generates (the line breaks and spaces of its own text flow) are
     left out; a blank character printed in the file is kept (it separates words).
     Size and colour belong to the text object that prints a character, so they are read
-    once per object, not once per character (this loop is most of the reading time).
+    once per object, not once per character. The loop over the characters is
+    :func:`read_chars`: compiled when the extension was built, else in Python.
     """
     import pypdfium2.raw as raw
 
@@ -146,61 +166,106 @@ def page_chars(page) -> PageChars:
     tp = page.get_textpage()
     try:
         n = tp.count_chars()
-        if n <= 0:
-            return out
-        t = tp.raw
-        handle = ctypes.c_void_p(ctypes.cast(t, ctypes.c_void_p).value)
-        rect = raw.FS_RECTF()
-        prect = ctypes.byref(rect)
-        r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
-        pr, pg, pb, pa = ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
-        get_unicode = _unchecked("FPDFText_GetUnicode", ctypes.c_uint)
-        get_box = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
-        get_object = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
-        get_size = raw.FPDFText_GetFontSize
-        get_fill = raw.FPDFText_GetFillColor
-        get_matrix = raw.FPDFText_GetMatrix
-        matrix = raw.FS_MATRIX()
-        pmatrix = ctypes.byref(matrix)
-        is_generated = raw.FPDFText_IsGenerated
-        chars = out.chars
-        append = chars.append
-        pending_high = 0
-        last_object = -1
-        size, red = 0.0, False
-        for i in range(n):
-            code = get_unicode(handle, i)
-            if 0xD800 <= code < 0xE000:
-                if code < 0xDC00:  # first half of a character beyond the BMP
-                    pending_high = code
-                    continue
-                if not pending_high:
-                    continue  # a lone second half (a damaged file): no character
-                code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
-            pending_high = 0
-            if code in _NOT_PRINTED or code >= 0x110000:
-                continue
-            # pdfium reports the 间隔号 (U+00B7 in the file's ToUnicode map, as pdfminer
-            # reads it) as the katakana middle dot U+30FB: mapped back
-            ch = "\u00b7" if code == 0x30FB else chr(code)
-            if ch.isspace() and is_generated(t, i):
-                continue
-            if not get_box(handle, i, prect):
-                continue
-            obj = get_object(handle, i)
-            if obj != last_object or obj is None:  # no object (generated): read each
-                last_object = obj
-                # the font size set by Tf, scaled by the text and graphics matrices (Word
-                # and WPS often print at "Tf 1" and scale with Tm): the size as printed
-                size = get_size(t, i)
-                if get_matrix(t, i, pmatrix):
-                    size *= math.hypot(matrix.c, matrix.d)
-                red = bool(get_fill(t, i, pr, pg, pb, pa)) and _is_red(r.value, g.value, b.value)
-            bottom_ = height - rect.bottom
-            append(Char(ch, rect.left, rect.right, bottom_ - size, bottom_, size, red))
+        if n > 0:
+            out.chars = read_chars(ctypes.cast(tp.raw, ctypes.c_void_p).value, n, height)
         return out
     finally:
         tp.close()
+
+
+#: pdfium's per-character functions, in the order :mod:`ingest._chars` takes them.
+_FUNCTIONS = (
+    "FPDFText_GetUnicode",
+    "FPDFText_GetLooseCharBox",
+    "FPDFText_GetTextObject",
+    "FPDFText_IsGenerated",
+    "FPDFText_GetFontSize",
+    "FPDFText_GetMatrix",
+    "FPDFText_GetFillColor",
+)
+
+
+@functools.cache
+def _addresses() -> tuple[int, ...]:
+    import pypdfium2.raw as raw
+
+    return tuple(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value for name in _FUNCTIONS)
+
+
+def read_chars(handle: int, count: int, height: float) -> list[Char]:
+    """The characters of the pdfium text page at address ``handle`` (``count`` of
+    them as pdfium counts, its generated ones included) on a page ``height`` pt high:
+    :func:`read_chars_compiled` when :mod:`ingest._chars` was built, else
+    :func:`read_chars_python` — the same characters either way."""
+    if _compiled is not None:
+        return read_chars_compiled(handle, count, height)
+    return read_chars_python(handle, count, height)
+
+
+def read_chars_compiled(handle: int, count: int, height: float) -> list[Char]:
+    """:func:`read_chars_python` in C (:mod:`ingest._chars`); raises ``ImportError``
+    when the extension was not built."""
+    if _compiled is None:
+        raise ImportError("ingest._chars was not built")
+    return _compiled.read_chars(handle, count, height, _addresses(), Char, math.hypot)
+
+
+def read_chars_python(handle_value: int, count: int, height: float) -> list[Char]:
+    """The character loop of :func:`page_chars` in Python — the reference for the
+    compiled one."""
+    import pypdfium2.raw as raw
+
+    handle = ctypes.c_void_p(handle_value)
+    rect = raw.FS_RECTF()
+    prect = ctypes.byref(rect)
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    pr, pg, pb, pa = ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
+    get_unicode = _unchecked("FPDFText_GetUnicode", ctypes.c_uint)
+    get_box = _unchecked("FPDFText_GetLooseCharBox", ctypes.c_int)
+    get_object = _unchecked("FPDFText_GetTextObject", ctypes.c_void_p)
+    is_generated = _unchecked("FPDFText_IsGenerated", ctypes.c_int)
+    get_size = _unchecked("FPDFText_GetFontSize", ctypes.c_double)
+    get_fill = _unchecked("FPDFText_GetFillColor", ctypes.c_int)
+    get_matrix = _unchecked("FPDFText_GetMatrix", ctypes.c_int)
+    matrix = raw.FS_MATRIX()
+    pmatrix = ctypes.byref(matrix)
+    chars: list[Char] = []
+    append = chars.append
+    new_char = _new_char
+    pending_high = 0
+    last_object = -1
+    size, red = 0.0, False
+    for i in range(count):
+        code = get_unicode(handle, i)
+        if 0xD800 <= code < 0xE000:
+            if code < 0xDC00:  # first half of a character beyond the BMP
+                pending_high = code
+                continue
+            if not pending_high:
+                continue  # a lone second half (a damaged file): no character
+            code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
+        pending_high = 0
+        if code in _NOT_PRINTED or code >= 0x110000:
+            continue
+        # pdfium reports the 间隔号 (U+00B7 in the file's ToUnicode map, as pdfminer
+        # reads it) as the katakana middle dot U+30FB: mapped back
+        ch = "\u00b7" if code == 0x30FB else chr(code)
+        if ch.isspace() and is_generated(handle, i):
+            continue
+        if not get_box(handle, i, prect):
+            continue
+        obj = get_object(handle, i)
+        if obj != last_object or obj is None:  # no object (generated): read each
+            last_object = obj
+            # the font size set by Tf, scaled by the text and graphics matrices (Word
+            # and WPS often print at "Tf 1" and scale with Tm): the size as printed
+            size = get_size(handle, i)
+            if get_matrix(handle, i, pmatrix):
+                size *= math.hypot(matrix.c, matrix.d)
+            red = bool(get_fill(handle, i, pr, pg, pb, pa)) and _is_red(r.value, g.value, b.value)
+        bottom_ = height - rect.bottom
+        append(new_char((ch, rect.left, rect.right, bottom_ - size, bottom_, size, red)))
+    return chars
 
 
 def _rows(chars: list[Char]) -> list[list[Char]]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
-from ingest.chars import Char, build_lines, page_chars
+from ingest import chars as chars_module
+from ingest.chars import Char, build_lines, page_chars, read_chars_compiled, read_chars_python
 from renderer import DocSpec, render_document
 from renderer.cases import CASES
 
@@ -30,8 +32,7 @@ def test_rows_are_split_by_top_and_ordered_top_down() -> None:
     first = _row("第二行", top=80.0)
     second = _row("第一行", top=50.0)
     # a character 2 pt lower still belongs to its row (superscript-like drift)
-    second[1].top += 2.0
-    second[1].bottom += 2.0
+    second[1] = second[1]._replace(top=second[1].top + 2.0, bottom=second[1].bottom + 2.0)
     assert [ln.text for ln in build_lines(first + second)] == ["第一行", "第二行"]
 
 
@@ -55,24 +56,27 @@ def test_gaps_and_printed_blanks_become_one_space() -> None:
 
 def test_line_geometry_size_and_colour() -> None:
     chars = _row("红头文件", size=22.0, step=22.0)
-    for c in chars[:3]:
-        c.red = True
+    chars[:3] = [c._replace(red=True) for c in chars[:3]]
     line = build_lines(chars)[0]
     assert (line.x0, line.x1) == (100.0, 100.0 + 3 * 22.0 + 22.0)
     assert line.size == 22.0 and line.red
 
 
+#: A short document of the layouts' kind: 版头 in red, 发文字号, title, body.
+SPEC = DocSpec(
+    issuer_mark="静乐县人民政府文件",
+    doc_number="静政发〔2022〕8号",
+    title="静乐县人民政府关于测试字符提取的通知",
+    addressee="各乡镇人民政府：",
+    paragraphs=["为检验字符提取，现将有关事项通知如下。"] * 3,
+    signature="静乐县人民政府",
+)
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("chars")
-    spec = DocSpec(
-        issuer_mark="静乐县人民政府文件",
-        doc_number="静政发〔2022〕8号",
-        title="静乐县人民政府关于测试字符提取的通知",
-        addressee="各乡镇人民政府：",
-        paragraphs=["为检验字符提取，现将有关事项通知如下。"] * 3,
-        signature="静乐县人民政府",
-    )
+    spec = SPEC
     plain = folder / "plain.pdf"
     render_document(spec, plain)
     tables = folder / "tables.pdf"
@@ -132,3 +136,117 @@ def test_size_set_by_the_text_matrix(tmp_path: Path) -> None:
     lines = build_lines(_pages(path)[0].chars)
     assert [(ln.text, round(ln.size)) for ln in lines] == [("政府公报", 16), ("规范性文件", 22)]
     assert all(round(ln.bottom - ln.top) == round(ln.size) for ln in lines)
+
+
+# -- the compiled character loop ------------------------------------------------------
+def _pdf(content: bytes, objects: dict[int, bytes]) -> bytes:
+    """A one-page PDF (A4) whose page draws ``content``, with ``objects`` added
+    (numbered from 5; the font resource F1 is object 4), cross-reference table and
+    all."""
+    body = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >>"
+        b" /Contents 6 0 R >>",
+        6: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        **objects,
+    }
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = {}
+    for number in sorted(body):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + body[number] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
+    for number in sorted(body):
+        out += b"%010d 00000 n \n" % offsets[number]
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture(scope="module")
+def odd_characters(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Helvetica with a ToUnicode map that reads A as U+20000 (beyond the BMP: two
+    halves in pdfium), B as a printed blank, C as the katakana middle dot pdfium
+    reports for 间隔号; one line black at Tf 12, one red at Tf 1 scaled by Tm."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        b"/CMapName /Odd def /CMapType 2 def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        b"3 beginbfchar <41> <D840DC00> <42> <0020> <43> <30FB> endbfchar\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    content = (
+        b"BT /F1 12 Tf 1 0 0 1 72 700 Tm (ABCA) Tj ET\n"
+        b"1 0 0 rg BT /F1 1 Tf 20 0 0 20 72 650 Tm (ACBA) Tj ET"
+    )
+    objects = {
+        4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 5 0 R >>",
+        5: b"<< /Length %d >>\nstream\n" % len(cmap) + cmap + b"\nendstream",
+    }
+    path = tmp_path_factory.mktemp("odd") / "odd.pdf"
+    path.write_bytes(_pdf(content, objects))
+    return path
+
+
+def _both_loops(path: Path) -> list[tuple[list[Char], list[Char]]]:
+    """Each page's characters read by the Python loop and by the compiled one."""
+    doc = pdfium.PdfDocument(str(path))
+    out = []
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            handle = ctypes.cast(tp.raw, ctypes.c_void_p).value
+            height = page.get_size()[1]
+            out.append((read_chars_python(handle, tp.count_chars(), height),
+                        read_chars_compiled(handle, tp.count_chars(), height)))
+            tp.close()
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
+def _exact(chars: list[Char]) -> list[tuple]:
+    """Characters with the types of their fields: equal means identical."""
+    return [tuple((type(v).__name__, v) for v in c) + (type(c).__name__,) for c in chars]
+
+
+def _python_only(path: Path) -> list[Char]:
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        page = doc[0]
+        tp = page.get_textpage()
+        return read_chars_python(ctypes.cast(tp.raw, ctypes.c_void_p).value, tp.count_chars(), page.get_size()[1])
+    finally:
+        doc.close()
+
+
+def test_the_python_loop_reads_characters_beyond_the_bmp_blanks_and_red_scaled_text(odd_characters: Path) -> None:
+    chars = _python_only(odd_characters)
+    assert "".join(c.text for c in chars) == "\U00020000 \u00b7\U00020000\U00020000\u00b7 \U00020000"
+    black, red = chars[:4], chars[4:]
+    assert not any(c.red for c in black) and all(c.red for c in red)
+    assert {c.size for c in black} == {12.0} and {round(c.size, 3) for c in red} == {20.0}
+
+
+needs_compiled = pytest.mark.skipif(chars_module._compiled is None, reason="ingest._chars was not built (no C compiler)")
+
+
+@needs_compiled
+def test_the_compiled_loop_reads_what_the_python_loop_reads(odd_characters: Path, rendered: dict[str, Path]) -> None:
+    for path in (odd_characters, rendered["plain"], rendered["tables"]):
+        for python, compiled in _both_loops(path):
+            assert _exact(compiled) == _exact(python)
+
+
+@needs_compiled
+@pytest.mark.parametrize("case", sorted(n for n in CASES if n not in ("ofd",)))
+def test_the_compiled_loop_reads_every_layout_as_the_python_loop(case: str, tmp_path: Path) -> None:
+    path = tmp_path / f"{case}.pdf"
+    render_document(CASES[case].spec_for(SPEC, 0, [SPEC, SPEC]), path, CASES[case].options_for(0))
+    pages = _both_loops(path)
+    assert pages
+    for python, compiled in pages:
+        assert _exact(compiled) == _exact(python)
