@@ -11,7 +11,8 @@ keep-alive connections together (a benchmark, a proxy warming its pool) then all
 on one process, and the other cores idle. Searches are CPU-bound, so on 2 cores that
 halved throughput (``bench/api_bench.py``).
 
-The parent only supervises: a worker that dies is started again on its socket, and
+The parent only supervises: a worker that dies is started again on its socket (unless
+workers keep dying as they start: then the server stops with an error), and
 SIGINT/SIGTERM stop every worker. Workers are started with ``spawn`` (no state
 inherited from the parent but the socket), and each opens the archive itself.
 """
@@ -24,12 +25,17 @@ import socket
 import sys
 import time
 
+from gazette.errors import GazetteError
 from gazette.settings import Settings
 
 __all__ = ["serve"]
 
 #: Seconds between two checks that every worker is alive.
 _WATCH_INTERVAL = 0.5
+#: A worker that exits within this many seconds of its start failed to start.
+_QUICK_EXIT = 10.0
+#: Failed starts in a row after which the server stops instead of starting another.
+_FAILED_STARTS = 3
 
 
 def serve(
@@ -41,7 +47,12 @@ def serve(
     access_log: bool = True,
 ) -> None:
     """Serve until interrupted: in this process when ``workers`` is 1, else in
-    ``workers`` supervised processes, each with its own socket (see the module)."""
+    ``workers`` supervised processes, each with its own socket (see the module).
+
+    A worker that exits is started again, unless :data:`_FAILED_STARTS` workers in a
+    row exited within :data:`_QUICK_EXIT` seconds of their start (an archive that
+    cannot be opened, say): then every worker is stopped and :class:`GazetteError`
+    raised, rather than restarting forever."""
     if workers < 1:
         raise ValueError("workers must be at least 1")
     if workers == 1:
@@ -52,6 +63,8 @@ def serve(
     sockets = [_listening_socket(host, port) for _ in range(workers)]
     context = mp.get_context("spawn")
 
+    started: dict[int, float] = {}  # worker pid → when it was started
+
     def start(sock: socket.socket) -> mp.Process:
         proc = context.Process(
             target=_run,
@@ -60,6 +73,7 @@ def serve(
             daemon=True,
         )
         proc.start()
+        started[proc.pid] = time.monotonic()
         return proc
 
     stopping = False
@@ -71,17 +85,26 @@ def serve(
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     procs = [start(sock) for sock in sockets]
     print(f"gazette: serving http://{host}:{port} with {workers} worker processes", file=sys.stderr, flush=True)
+    failed_starts = 0
     try:
         while not stopping:
             time.sleep(_WATCH_INTERVAL)
             for i, proc in enumerate(procs):
-                if not stopping and not proc.is_alive():
-                    print(
-                        f"gazette: worker {proc.pid} exited ({proc.exitcode}); starting another",
-                        file=sys.stderr,
-                        flush=True,
+                if stopping or proc.is_alive():
+                    continue
+                lived = time.monotonic() - started.pop(proc.pid)
+                failed_starts = failed_starts + 1 if lived < _QUICK_EXIT else 0
+                if failed_starts >= _FAILED_STARTS:
+                    raise GazetteError(
+                        f"{failed_starts} server workers in a row exited right after"
+                        f" starting (the last with code {proc.exitcode}); see the log above"
                     )
-                    procs[i] = start(sockets[i])
+                print(
+                    f"gazette: worker {proc.pid} exited ({proc.exitcode}); starting another",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                procs[i] = start(sockets[i])
     finally:
         for proc in procs:
             if proc.is_alive():

@@ -174,3 +174,21 @@ def test_workers_must_be_positive(home, tmp_path):
     )
     assert result.returncode == 2
     assert "--workers" in result.stderr
+
+
+def test_workers_that_cannot_start_stop_the_server(tmp_path):
+    """An archive the workers cannot open makes every start fail: the server stops
+    with a clear error instead of starting workers forever."""
+    not_a_directory = tmp_path / "home"
+    not_a_directory.write_text("not an archive")
+    result = subprocess.run(
+        [sys.executable, "-m", "gazette_cli.main", "serve", "--workers", "2", "--port", str(_free_port())],
+        env={**os.environ, "GAZETTE_HOME": str(not_a_directory), "PYTHONPATH": str(REPO)},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "server workers in a row exited right after starting" in result.stderr
+    assert result.stderr.count("starting another") == 2
