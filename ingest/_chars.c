@@ -1,4 +1,4 @@
-/* The character loop of ingest.chars.page_chars, compiled.
+/* The character loop of ingest.chars.page_chars, and ingest.chars.build_lines, compiled.
  *
  * read_chars() does exactly what ingest.chars._read_chars does in Python — the same
  * pdfium calls in the same order, the same arithmetic in double precision, the same
@@ -10,6 +10,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 
 typedef struct { float left, top, right, bottom; } rect_f;      /* FS_RECTF */
 typedef struct { float a, b, c, d, e, f; } matrix_f;            /* FS_MATRIX */
@@ -142,10 +143,233 @@ error:
     return NULL;
 }
 
+/* --- build_lines --------------------------------------------------------------------
+ *
+ * build_lines() does exactly what ingest.chars.build_lines_python does: characters
+ * sorted by top (stable), rows where the next top is more than y_tol below the previous
+ * one, each row sorted by x0 (stable), fake-bold doubles dropped, a space for a printed
+ * blank or a gap wider than x_tol, the box, the median size and the red majority. Only
+ * comparisons and one mean are computed on the doubles, so the figures are the same;
+ * x0, x1, top and bottom are the characters' own float objects, as in Python.
+ * Characters that are not Char tuples of floats: NotImplemented (Python does it).
+ */
+typedef struct {
+    PyObject *c;        /* the Char (borrowed from the input list) */
+    PyObject *text;
+    double x0, x1, top, bottom, size;
+    int red, blank;
+    Py_ssize_t order;   /* position in the input, then in the top order */
+} item_t;
+
+static int
+key_then_order(double p, double q, Py_ssize_t p_order, Py_ssize_t q_order)
+{
+    /* ascending key, ties in their earlier order: what Python's stable sort gives */
+    if (p < q) return -1;
+    if (q < p) return 1;
+    return (p_order > q_order) - (p_order < q_order);
+}
+
+static int
+by_top(const void *a, const void *b)
+{
+    const item_t *p = a, *q = b;
+    return key_then_order(p->top, q->top, p->order, q->order);
+}
+
+static int
+by_x0(const void *a, const void *b)
+{
+    const item_t *p = a, *q = b;
+    return key_then_order(p->x0, q->x0, p->order, q->order);
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+    double p = *(const double *)a, q = *(const double *)b;
+    return (p > q) - (p < q);
+}
+
+static int
+is_blank(PyObject *text)
+{
+    /* str.isspace(): not empty, every character a blank */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n == 0) return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) return 0;
+    return 1;
+}
+
+static PyObject *
+make_line(PyObject *line_type, PyObject *parts, item_t **kept, Py_ssize_t nkept,
+          item_t *x1_of, item_t *top_of, item_t *bottom_of, int reds, double *sizes)
+{
+    PyObject *empty = NULL, *joined = NULL, *text = NULL, *chars = NULL, *size = NULL, *line = NULL;
+    empty = PyUnicode_New(0, 0);
+    if (empty == NULL) goto done;
+    joined = PyUnicode_Join(empty, parts);
+    if (joined == NULL) goto done;
+    text = PyObject_CallMethod(joined, "strip", NULL);
+    if (text == NULL) goto done;
+    chars = PyList_New(nkept);
+    if (chars == NULL) goto done;
+    for (Py_ssize_t k = 0; k < nkept; k++) {
+        sizes[k] = kept[k]->size;
+        Py_INCREF(kept[k]->c);
+        PyList_SET_ITEM(chars, k, kept[k]->c);
+    }
+    qsort(sizes, (size_t)nkept, sizeof(double), by_value);
+    Py_ssize_t mid = nkept / 2;
+    size = PyFloat_FromDouble(nkept % 2 ? sizes[mid] : (sizes[mid - 1] + sizes[mid]) / 2);
+    if (size == NULL) goto done;
+    line = PyObject_CallFunctionObjArgs(
+        line_type, text, chars,
+        PyTuple_GET_ITEM(kept[0]->c, 1), PyTuple_GET_ITEM(x1_of->c, 2),
+        PyTuple_GET_ITEM(top_of->c, 3), PyTuple_GET_ITEM(bottom_of->c, 4),
+        size, reds * 2 > nkept ? Py_True : Py_False, NULL);
+done:
+    Py_XDECREF(empty);
+    Py_XDECREF(joined);
+    Py_XDECREF(text);
+    Py_XDECREF(chars);
+    Py_XDECREF(size);
+    return line;
+}
+
+/* build_lines(chars, line_type, dedupe_tol, x_tol, y_tol) -> list of line_type | NotImplemented */
+static PyObject *
+build_lines(PyObject *self, PyObject *args)
+{
+    PyObject *list, *line_type;
+    double dedupe, x_tol, y_tol;
+    if (!PyArg_ParseTuple(args, "O!Oddd", &PyList_Type, &list, &line_type, &dedupe, &x_tol, &y_tol))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    item_t *items = PyMem_Malloc(sizeof(item_t) * (size_t)(n ? n : 1));
+    item_t **kept = PyMem_Malloc(sizeof(item_t *) * (size_t)(n ? n : 1));
+    double *sizes = PyMem_Malloc(sizeof(double) * (size_t)(n ? n : 1));
+    PyObject *out = NULL, *space = NULL;
+    if (items == NULL || kept == NULL || sizes == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(list, i);
+        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 7 || !PyUnicode_Check(PyTuple_GET_ITEM(c, 0))) {
+            out = Py_NewRef(Py_NotImplemented);
+            goto done;
+        }
+        for (int k = 1; k <= 5; k++) {
+            if (!PyFloat_CheckExact(PyTuple_GET_ITEM(c, k))) {
+                out = Py_NewRef(Py_NotImplemented);
+                goto done;
+            }
+        }
+        PyObject *red = PyTuple_GET_ITEM(c, 6);
+        if (!PyBool_Check(red)) {
+            out = Py_NewRef(Py_NotImplemented);
+            goto done;
+        }
+        item_t *it = &items[i];
+        it->c = c;
+        it->text = PyTuple_GET_ITEM(c, 0);
+        it->x0 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 1));
+        it->x1 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 2));
+        it->top = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 3));
+        it->bottom = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 4));
+        it->size = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 5));
+        it->red = red == Py_True;
+        it->blank = is_blank(it->text);
+        it->order = i;
+    }
+    qsort(items, (size_t)n, sizeof(item_t), by_top);
+    for (Py_ssize_t i = 0; i < n; i++) items[i].order = i;
+    out = PyList_New(0);
+    space = PyUnicode_FromString(" ");
+    if (out == NULL || space == NULL) goto fail;
+    Py_ssize_t start = 0;
+    while (start < n) {
+        /* one row: from start while each top is within y_tol of the one before */
+        Py_ssize_t end = start + 1;
+        while (end < n && !(items[end].top - items[end - 1].top > y_tol)) end++;
+        qsort(items + start, (size_t)(end - start), sizeof(item_t), by_x0);
+        PyObject *parts = PyList_New(0);
+        if (parts == NULL) goto fail;
+        Py_ssize_t nkept = 0;
+        int spaced = 0, reds = 0;
+        item_t *last = NULL, *x1_of = NULL, *top_of = NULL, *bottom_of = NULL;
+        for (Py_ssize_t i = start; i < end; i++) {
+            item_t *c = &items[i];
+            if (c->blank) {
+                spaced = last != NULL;
+                continue;
+            }
+            if (last != NULL) {
+                if (c->x0 - last->x0 <= dedupe) {
+                    int doubled = 0;
+                    for (Py_ssize_t k = nkept > 3 ? nkept - 3 : 0; k < nkept && !doubled; k++) {
+                        item_t *q = kept[k];
+                        int same = PyUnicode_Compare(q->text, c->text);
+                        if (same == -1 && PyErr_Occurred()) {
+                            Py_DECREF(parts);
+                            goto fail;
+                        }
+                        doubled = same == 0 && fabs(q->x0 - c->x0) <= dedupe && fabs(q->top - c->top) <= dedupe;
+                    }
+                    if (doubled) continue;
+                }
+                if ((spaced || c->x0 - last->x1 > x_tol) && PyList_Append(parts, space) < 0) {
+                    Py_DECREF(parts);
+                    goto fail;
+                }
+            }
+            if (PyList_Append(parts, c->text) < 0) {
+                Py_DECREF(parts);
+                goto fail;
+            }
+            kept[nkept++] = c;
+            last = c;
+            spaced = 0;
+            if (x1_of == NULL || c->x1 > x1_of->x1) x1_of = c;
+            if (top_of == NULL || c->top < top_of->top) top_of = c;
+            if (bottom_of == NULL || c->bottom > bottom_of->bottom) bottom_of = c;
+            reds += c->red;
+        }
+        if (nkept) {
+            PyObject *line = make_line(line_type, parts, kept, nkept, x1_of, top_of, bottom_of, reds, sizes);
+            if (line == NULL || PyList_Append(out, line) < 0) {
+                Py_XDECREF(line);
+                Py_DECREF(parts);
+                goto fail;
+            }
+            Py_DECREF(line);
+        }
+        Py_DECREF(parts);
+        start = end;
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    Py_XDECREF(space);
+    PyMem_Free(items);
+    PyMem_Free(kept);
+    PyMem_Free(sizes);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"read_chars", read_chars, METH_VARARGS,
      "read_chars(handle, count, height, functions, char_type, hypot) -> list of char_type\n\n"
      "The characters of a pdfium text page (see ingest.chars._read_chars)."},
+    {"build_lines", build_lines, METH_VARARGS,
+     "build_lines(chars, line_type, dedupe_tol, x_tol, y_tol) -> list of line_type\n\n"
+     "Text lines of Char tuples (see ingest.chars.build_lines_python); NotImplemented\n"
+     "when a character is not a Char of floats."},
     {NULL, NULL, 0, NULL},
 };
 

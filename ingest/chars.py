@@ -13,10 +13,12 @@ a blank character, fake-bold doubles dropped).
 Why pypdfium2: it reads a page about ten times faster than pdfminer (pdfplumber's
 parser). Through its C API, a character's box costs one call; its size and fill colour
 are its text object's, read once per object (``bench/ingest_bench.py``). The loop over a
-page's characters runs compiled (:mod:`ingest._chars`, built at install where a C
-compiler is found: a third of the extract stage's time in Python) or, failing that, in
-Python (:func:`read_chars_python`), with identical results: ``tests/ingest/test_chars.py``
-compares the two on every rendered layout.
+page's characters and the line building run compiled (:mod:`ingest._chars`, built at
+install where a C compiler is found: a third of the extract stage's time in Python, and
+then line building about a tenth of a worker's) or, failing that, in Python
+(:func:`read_chars_python`, :func:`build_lines_python`), with identical results:
+``tests/ingest/test_chars.py`` compares the two on every rendered layout and on
+generated rows.
 """
 
 from __future__ import annotations
@@ -28,7 +30,18 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple
 
-__all__ = ["Char", "PageChars", "page_chars", "read_chars", "read_chars_compiled", "read_chars_python", "build_lines", "RawLine"]
+__all__ = [
+    "Char",
+    "PageChars",
+    "page_chars",
+    "read_chars",
+    "read_chars_compiled",
+    "read_chars_python",
+    "build_lines",
+    "build_lines_compiled",
+    "build_lines_python",
+    "RawLine",
+]
 
 #: Horizontal gap (pt) between two characters that reads as a space.
 X_TOLERANCE = 1.5
@@ -284,7 +297,31 @@ def _rows(chars: list[Char]) -> list[list[Char]]:
 
 
 def build_lines(chars: list[Char]) -> list[RawLine]:
-    """Text lines of ``chars``, top to bottom (see the module docstring)."""
+    """Text lines of ``chars``, top to bottom (see the module docstring):
+    :func:`build_lines_compiled` when :mod:`ingest._chars` was built, else
+    :func:`build_lines_python` — the same lines either way."""
+    if _compiled is not None and type(chars) is list:
+        lines = _compiled.build_lines(chars, RawLine, DEDUPE_TOLERANCE, X_TOLERANCE, Y_TOLERANCE)
+        if lines is not NotImplemented:
+            return lines
+    return build_lines_python(chars)
+
+
+def build_lines_compiled(chars: list[Char]) -> list[RawLine]:
+    """:func:`build_lines_python` in C (:mod:`ingest._chars`); raises ``ImportError``
+    when the extension was not built, ``TypeError`` for characters that are not
+    :class:`Char` records of floats (:func:`build_lines` then builds in Python)."""
+    if _compiled is None:
+        raise ImportError("ingest._chars was not built")
+    lines = _compiled.build_lines(list(chars), RawLine, DEDUPE_TOLERANCE, X_TOLERANCE, Y_TOLERANCE)
+    if lines is NotImplemented:
+        raise TypeError("build_lines_compiled takes Char records of floats")
+    return lines
+
+
+def build_lines_python(chars: list[Char]) -> list[RawLine]:
+    """Text lines of ``chars``, top to bottom, in Python: the reference for the
+    compiled :func:`build_lines_compiled`."""
     lines: list[RawLine] = []
     x0_of = attrgetter("x0")
     for row in _rows(chars):

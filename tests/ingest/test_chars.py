@@ -7,9 +7,20 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest import chars as chars_module
-from ingest.chars import Char, build_lines, page_chars, read_chars_compiled, read_chars_python
+from ingest.chars import (
+    Char,
+    RawLine,
+    build_lines,
+    build_lines_compiled,
+    build_lines_python,
+    page_chars,
+    read_chars_compiled,
+    read_chars_python,
+)
 from renderer import DocSpec, render_document
 from renderer.cases import CASES
 
@@ -250,3 +261,47 @@ def test_the_compiled_loop_reads_every_layout_as_the_python_loop(case: str, tmp_
     assert pages
     for python, compiled in pages:
         assert _exact(compiled) == _exact(python)
+        # and the lines built from them, in C and in Python
+        assert _lines(build_lines_compiled(compiled)) == _lines(build_lines_python(python))
+
+
+def _lines(lines: list[RawLine]) -> list[tuple]:
+    """Lines with the types of their fields and their characters: equal means identical."""
+    return [
+        (type(ln).__name__, ln.text, _exact(ln.chars))
+        + tuple((type(v).__name__, v) for v in (ln.x0, ln.x1, ln.top, ln.bottom, ln.size, ln.red))
+        for ln in lines
+    ]
+
+
+#: Characters of awkward rows: ties in top and x0, rows drifting by less than the
+#: tolerance, printed blanks, fake-bold doubles, several characters per record.
+_texts = st.sampled_from(["规", "范", "性", "a", "fi", " ", "\u3000", "", "·"])
+#: positions a tolerance apart (1.5 pt across, 3 pt down), so gaps and drifts land on
+#: the tolerances exactly as well as either side of them
+_xs = st.sampled_from([0.0, 1.4, 1.5, 3.0, 4.5, 16.0, 17.5, 19.1])
+_widths = st.sampled_from([0.0, 1.5, 3.0, 16.0])
+_tops = st.sampled_from([0.0, 1.5, 2.9, 3.0, 3.1, 6.0, 16.0])
+
+
+@needs_compiled
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_texts, _xs, _widths, _tops, st.sampled_from([10.0, 12.0, 16.0, 22.0]), st.booleans()),
+        max_size=40,
+    )
+)
+def test_compiled_lines_equal_python_lines(specs) -> None:
+    chars = [Char(t, x, x + w, top, top + size, size, red) for t, x, w, top, size, red in specs]
+    assert _lines(build_lines_compiled(chars)) == _lines(build_lines_python(chars))
+    assert _lines(build_lines(chars)) == _lines(build_lines_python(chars))
+
+
+@needs_compiled
+def test_lines_of_other_records_are_built_in_python() -> None:
+    chars = _row("规范")
+    odd = chars + [chars[0]._replace(x0=300)]  # an int coordinate: not a Char of floats
+    with pytest.raises(TypeError):
+        build_lines_compiled(odd)
+    assert _lines(build_lines(odd)) == _lines(build_lines_python(odd))
