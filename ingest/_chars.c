@@ -1,4 +1,5 @@
-/* The character loop of ingest.chars.page_chars, and ingest.chars.build_lines, compiled.
+/* The character loop of ingest.chars.page_chars, ingest.chars.build_lines and the row
+ * cover of ingest.columns.find_gutter, compiled.
  *
  * read_chars() does exactly what ingest.chars._read_chars does in Python — the same
  * pdfium calls in the same order, the same arithmetic in double precision, the same
@@ -6,7 +7,7 @@
  * passed in as addresses (pypdfium2 loads the library), so nothing here links against
  * pdfium or includes its headers; the few types it needs are declared below as in
  * fpdfview.h / fpdf_text.h. tests/ingest/test_chars.py checks both loops give the same
- * characters.
+ * characters, and the same lines; tests/ingest/test_columns.py the same cover.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -362,6 +363,144 @@ done:
     return out;
 }
 
+/* -- ingest.columns: rows and their cover of the middle of the page ------------------ */
+
+typedef struct { double x0, x1, top; } box_t;
+typedef struct { long long a, b; } span_t;
+
+static int
+box_by_top(const void *a, const void *b)
+{
+    double p = ((const box_t *)a)->top, q = ((const box_t *)b)->top;
+    return (p > q) - (p < q);
+}
+
+static int
+span_order(const void *a, const void *b)
+{
+    const span_t *p = a, *q = b;
+    if (p->a != q->a) return (p->a > q->a) - (p->a < q->a);
+    return (p->b > q->b) - (p->b < q->b);
+}
+
+/* Coordinates past this are not a page's: left to Python (no overflow in the casts, no
+ * huge cover array). */
+#define FAR 1e6
+
+/* gutter_cover(chars, tolerance, lo_share, hi_share, min_chars, min_rows)
+ *   -> (rows, left, right, lo, cover) | None | NotImplemented
+ * What ingest.columns._cover_python returns; NotImplemented when a character is not a
+ * Char of floats or lies implausibly far out. */
+static PyObject *
+gutter_cover(PyObject *self, PyObject *args)
+{
+    PyObject *list;
+    double tolerance, lo_share, hi_share;
+    Py_ssize_t min_chars, min_rows;
+    if (!PyArg_ParseTuple(args, "O!dddnn", &PyList_Type, &list, &tolerance, &lo_share, &hi_share,
+                          &min_chars, &min_rows))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(list), count = 0;
+    box_t *boxes = PyMem_Malloc(sizeof(box_t) * (size_t)(n ? n : 1));
+    span_t *spans = PyMem_Malloc(sizeof(span_t) * (size_t)(n ? n : 1));
+    long long *diff = NULL;
+    PyObject *out = NULL;
+    if (boxes == NULL || spans == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyList_GET_ITEM(list, i);
+        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) < 4 || !PyUnicode_Check(PyTuple_GET_ITEM(c, 0))) {
+            out = Py_NewRef(Py_NotImplemented);
+            goto done;
+        }
+        for (int k = 1; k <= 3; k++) {
+            if (!PyFloat_CheckExact(PyTuple_GET_ITEM(c, k))) {
+                out = Py_NewRef(Py_NotImplemented);
+                goto done;
+            }
+        }
+        PyObject *text = PyTuple_GET_ITEM(c, 0);
+        if (PyUnicode_GET_LENGTH(text) == 0 || is_blank(text)) continue;
+        box_t *b = &boxes[count++];
+        b->x0 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 1));
+        b->x1 = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 2));
+        b->top = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(c, 3));
+        if (!(fabs(b->x0) < FAR && fabs(b->x1) < FAR && fabs(b->top) < FAR)) {
+            out = Py_NewRef(Py_NotImplemented);
+            goto done;
+        }
+    }
+    if (count < min_chars) {
+        out = Py_NewRef(Py_None);
+        goto done;
+    }
+    qsort(boxes, (size_t)count, sizeof(box_t), box_by_top);
+    Py_ssize_t rows = 0;
+    double first_top = 0, left = boxes[0].x0, right = boxes[0].x1;
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (rows == 0 || boxes[i].top - first_top > tolerance) {
+            rows++;
+            first_top = boxes[i].top;
+        }
+        if (boxes[i].x0 < left) left = boxes[i].x0;
+        if (boxes[i].x1 > right) right = boxes[i].x1;
+    }
+    if (rows < min_rows) {
+        out = Py_NewRef(Py_None);
+        goto done;
+    }
+    double span = right - left;
+    long long lo = (long long)(left + span * lo_share), hi = (long long)(left + span * hi_share) + 1;
+    diff = PyMem_Calloc((size_t)(hi - lo + 1), sizeof(long long));
+    if (diff == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t start = 0;
+    while (start < count) {
+        Py_ssize_t end = start + 1;
+        while (end < count && !(boxes[end].top - boxes[start].top > tolerance)) end++;
+        Py_ssize_t m = 0;
+        for (Py_ssize_t i = start; i < end; i++) {
+            long long a = (long long)(boxes[i].x0 - 0.5), b = (long long)(boxes[i].x1 + 0.5) + 1;
+            if (a < hi && b > lo && a < b) {
+                spans[m].a = a > lo ? a : lo;
+                spans[m].b = b < hi ? b : hi;
+                m++;
+            }
+        }
+        qsort(spans, (size_t)m, sizeof(span_t), span_order);
+        for (Py_ssize_t k = 0; k < m;) {
+            long long a = spans[k].a, b = spans[k].b;
+            for (k++; k < m && spans[k].a <= b; k++)
+                if (spans[k].b > b) b = spans[k].b;
+            diff[a - lo] += 1;
+            diff[b - lo] -= 1;
+        }
+        start = end;
+    }
+    PyObject *cover = PyList_New((Py_ssize_t)(hi - lo));
+    if (cover == NULL) goto done;
+    long long level = 0;
+    for (long long x = 0; x < hi - lo; x++) {
+        level += diff[x];
+        PyObject *v = PyLong_FromLongLong(level);
+        if (v == NULL) {
+            Py_DECREF(cover);
+            goto done;
+        }
+        PyList_SET_ITEM(cover, (Py_ssize_t)x, v);
+    }
+    out = Py_BuildValue("nddLN", rows, left, right, lo, cover);
+done:
+    PyMem_Free(boxes);
+    PyMem_Free(spans);
+    PyMem_Free(diff);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"read_chars", read_chars, METH_VARARGS,
      "read_chars(handle, count, height, functions, char_type, hypot) -> list of char_type\n\n"
@@ -370,6 +509,10 @@ static PyMethodDef methods[] = {
      "build_lines(chars, line_type, dedupe_tol, x_tol, y_tol) -> list of line_type\n\n"
      "Text lines of Char tuples (see ingest.chars.build_lines_python); NotImplemented\n"
      "when a character is not a Char of floats."},
+    {"gutter_cover", gutter_cover, METH_VARARGS,
+     "gutter_cover(chars, tolerance, lo_share, hi_share, min_chars, min_rows)\n"
+     "    -> (rows, left, right, lo, cover) | None | NotImplemented\n\n"
+     "The rows and cover of ingest.columns._cover_python, compiled."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -30,6 +30,11 @@ from operator import itemgetter
 
 from ingest.chars import Char
 
+try:
+    from ingest import _chars as _compiled
+except ImportError:  # not built: the cover is measured in Python
+    _compiled = None
+
 __all__ = ["Box", "Gutter", "boxes", "find_gutter", "fits", "widens", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
 
 #: Narrowest gutter (pt).
@@ -130,23 +135,66 @@ def _mode(values: list[float], default: float) -> float:
     return float(min(v for v, n in counts.items() if n == top))
 
 
-def find_gutter(chars: Iterable[Char]) -> Gutter | None:
-    """The gutter of a two-column page, else ``None`` (see the module docstring)."""
-    chars = boxes(chars)
-    if len(chars) < 40:
+#: Fewest printed characters, and rows, a page needs to be considered for columns.
+_MIN_CHARS = 40
+_MIN_ROWS = 2 * MIN_EDGE_ROWS
+#: The share of the text's extent, from its left, where a gutter is looked for.
+_WINDOW = (0.3, 0.7)
+_ROW_TOLERANCE = 3.0
+
+Cover = tuple[int, float, float, int, list[int]]  # rows, left, right, lo, cover from lo
+
+
+def _cover_python(chars: list[Char]) -> Cover | None:
+    """How many rows the printed characters make, their extent (``left``, ``right``)
+    and, for each integer x from ``lo`` across the middle window, how many rows have a
+    character over it; ``None`` when there are too few characters or rows for columns.
+    The reference for the compiled :func:`_cover_compiled`."""
+    chars_ = boxes(chars)
+    if len(chars_) < _MIN_CHARS:
         return None
-    rows = char_rows(chars)
-    if len(rows) < 2 * MIN_EDGE_ROWS:
+    rows = char_rows(chars_, _ROW_TOLERANCE)
+    if len(rows) < _MIN_ROWS:
         return None
-    left = min(map(itemgetter(0), chars))
-    right = max(map(itemgetter(1), chars))
+    left = min(map(itemgetter(0), chars_))
+    right = max(map(itemgetter(1), chars_))
     span = right - left
-    lo, hi = int(left + span * 0.3), int(left + span * 0.7) + 1
-    cover = _row_cover(rows, lo, hi)
-    limit = MAX_COVER * len(rows)
+    lo, hi = int(left + span * _WINDOW[0]), int(left + span * _WINDOW[1]) + 1
+    return len(rows), left, right, lo, _row_cover(rows, lo, hi)
+
+
+def _cover_compiled(chars: list[Char]):
+    """:func:`_cover_python` in C (:mod:`ingest._chars`); ``NotImplemented`` for
+    records it does not take (not :class:`~ingest.chars.Char` records of floats, or
+    coordinates far off any page)."""
+    return _compiled.gutter_cover(chars, _ROW_TOLERANCE, *_WINDOW, _MIN_CHARS, _MIN_ROWS)
+
+
+def _cover(chars: list[Char]) -> Cover | None:
+    """:func:`_cover_compiled` when :mod:`ingest._chars` was built and takes the
+    records, else :func:`_cover_python` — the same answer either way."""
+    if _compiled is not None:
+        measured = _cover_compiled(chars)
+        if measured is not NotImplemented:
+            return measured
+    return _cover_python(chars)
+
+
+def find_gutter(chars: Iterable[Char]) -> Gutter | None:
+    """The gutter of a two-column page, else ``None`` (see the module docstring).
+
+    The row cover of the middle of the page is measured compiled when
+    :mod:`ingest._chars` was built; most pages stop there (no white run wide enough).
+    """
+    chars = chars if isinstance(chars, list) else list(chars)
+    measured = _cover(chars)
+    if measured is None:
+        return None
+    nrows, left, right, lo, cover = measured
+    limit = MAX_COVER * nrows
     best: tuple[int, int] | None = None
     start = None
-    for i, n in enumerate([*cover, len(rows) + 1]):
+    for i, n in enumerate([*cover, nrows + 1]):
         if n <= limit:
             if start is None:
                 start = i
@@ -159,7 +207,7 @@ def find_gutter(chars: Iterable[Char]) -> Gutter | None:
     # the gutter proper is where the fewest rows cross (a short last column also leaves
     # little cover, but more than the gutter)
     floor = min(cover[best[0] : best[1]])
-    slack = max(1.0, 0.05 * len(rows))
+    slack = max(1.0, 0.05 * nrows)
     runs = []
     start = None
     for i in range(best[0], best[1] + 1):
@@ -181,6 +229,8 @@ def find_gutter(chars: Iterable[Char]) -> Gutter | None:
     # justified edge: where most rows near the gutter end — overhanging marks, narrow
     # digits, can push the white run's bound a few points right of it), rows whose
     # right part starts at the gutter.
+    chars = boxes(chars)
+    rows = char_rows(chars, _ROW_TOLERANCE)
     row_ends, row_starts = [], []
     for row in rows:
         left_part = [c[1] for c in row if c[1] <= g0 + 1]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import chars as chars_module
+from ingest import columns
 from ingest.chars import (
     Char,
     RawLine,
@@ -263,6 +264,8 @@ def test_the_compiled_loop_reads_every_layout_as_the_python_loop(case: str, tmp_
         assert _exact(compiled) == _exact(python)
         # and the lines built from them, in C and in Python
         assert _lines(build_lines_compiled(compiled)) == _lines(build_lines_python(python))
+        # and the rows' cover the columns are found from
+        assert columns._cover_compiled(compiled) == columns._cover_python(python)
 
 
 def _lines(lines: list[RawLine]) -> list[tuple]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest import columns
 from ingest.chars import Char
 from ingest.columns import Gutter, find_gutter, widens
 
@@ -9,7 +14,8 @@ CHAR = 12.0
 
 
 def char(text: str, x0: float, x1: float, top: float) -> Char:
-    return Char(text, x0, x1, top, top + CHAR, CHAR)
+    """A character as pdfium's reading makes it (coordinates are floats)."""
+    return Char(text, float(x0), float(x1), float(top), top + CHAR, CHAR)
 
 
 def row(top: float, x0: float, n: int) -> list[Char]:
@@ -84,3 +90,49 @@ def test_a_right_column_of_one_line_still_bounds_the_gutter() -> None:
     chars += [char(t, 278.0 + i * 8, 286.0 + i * 8, 400.0) for i, t in enumerate("— 1 —")]
     g = find_gutter(chars)
     assert g is not None and abs(g.x0 - 278) < 1.5 and abs(g.x1 - 310) < 1.5
+
+
+# -- the compiled cover ----------------------------------------------------------------
+needs_compiled = pytest.mark.skipif(columns._compiled is None, reason="ingest._chars was not built (no C compiler)")
+
+#: x positions either side of and on the half points where a box's integer span starts
+#: or ends, negative ones (truncation towards zero), and a spread wide enough for columns
+_xs = st.sampled_from([-3.7, -0.5, -0.2, 0.0, 10.49, 10.5, 10.51, 74.0, 150.5, 200.0, 277.6, 278.0, 300.5, 310.0, 514.0])
+_widths = st.sampled_from([0.0, 0.4, 1.0, 12.0, 12.5, 60.0])
+#: tops on, and either side of, the 3 pt row tolerance from each other
+_tops = st.sampled_from([0.0, 2.9, 3.0, 3.1, 6.0, 9.05, 22.0, 25.0, 44.0, 66.0, 88.0, 110.0])
+_texts = st.sampled_from(["字", "a", " ", "\u3000", "", "·"])
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.tuples(_texts, _xs, _widths, _tops), min_size=30, max_size=160),
+    st.sampled_from([0.0, -400.0]),  # a page whose middle lies left of x = 0
+)
+def test_compiled_cover_equals_python_cover(specs, shift) -> None:
+    chars = [char(t, x + shift, x + shift + w, top) for t, x, w, top in specs]
+    compiled = columns._cover_compiled(chars)
+    assert compiled == columns._cover_python(chars)
+    if compiled is not None:  # the same types too: the gutter is built from them
+        assert [type(v) for v in compiled[:4]] == [int, float, float, int]
+
+
+@needs_compiled
+def test_compiled_cover_of_two_columns_equals_python_cover() -> None:
+    for chars in (page(30, 30), page(4, 30) + row(200, 226, 3), page(12, 1)):
+        assert columns._cover_compiled(chars) == columns._cover_python(chars)
+        assert columns._cover_compiled(chars) is not None
+
+
+@needs_compiled
+def test_records_the_compiled_cover_does_not_take_are_measured_in_python(monkeypatch) -> None:
+    chars = page(30, 30)
+    odd = chars + [chars[0]._replace(x0=300)]  # an int coordinate: not a Char of floats
+    far = chars + [char("字", 5e6, 5e6 + 12, 100.0)]  # off any page
+    assert columns._cover_compiled(odd) is NotImplemented
+    assert columns._cover_compiled(far) is NotImplemented
+    with_c = [find_gutter(odd), find_gutter(far)]
+    monkeypatch.setattr(columns, "_compiled", None)
+    assert [find_gutter(odd), find_gutter(far)] == with_c
+    assert with_c[0] is not None
