@@ -29,6 +29,11 @@ Each timing but pdfplumber's (the slow baselines) is the best of ``--repeat`` ru
 run of the default 100 files (557 pages) lasts about a second, and a pool start or a
 background task moves it by a fifth.
 
+Saving into a grown archive: ms per file of ``Archive.save_source`` (the parent's
+share of ingest) for the same parsed files, into an archive where ``--waiting`` repeal
+clauses wait for documents never archived (synthetic clauses; a province's backlog
+gathers thousands), beside the same into an archive with none.
+
 Segmenter: MB/s of :func:`gazette.analysis.words` (jieba search mode, user dictionary)
 on corpus text in one process and in ``--workers`` processes, and of ``jieba_fast``
 when installed, with whether its output is identical. Peak RSS of the ingest parent
@@ -172,6 +177,45 @@ def end_to_end(files_dir: Path, pages: int, workers: int, repeat: int, work: Pat
     }
 
 
+# -- saving with repeal clauses waiting ------------------------------------------------------
+def saving_with_waiting(files: list[Path], waiting: list[int], work: Path, repeat: int) -> dict:
+    """ms per file of ``save_source`` for ``files`` (parsed beforehand, in this
+    process) into a fresh archive under ``work`` already holding ``n`` unresolved
+    repeal clauses, for each ``n`` in ``waiting``; the best of ``repeat`` runs."""
+    from gazette.archive import Archive
+    from gazette.settings import Settings
+    from gazette_cli.batch import sha256_of
+    from ingest.pipeline import parse_file
+    from ingest.repeal import RepealTarget
+
+    parsed = [(f, sha256_of(f), parse_file(f)) for f in files]
+    out = {}
+    for n in waiting:
+        best = None
+        for _ in range(repeat):
+            with tempfile.TemporaryDirectory(dir=work, prefix="archive-") as tmp:
+                archive = Archive(Settings(home=Path(tmp) / "archive"))
+                with archive.store.transaction():
+                    archive.add_repeal_clauses(
+                        "d-waiting-basis",
+                        [
+                            RepealTarget(f"外政发〔{1990 + k % 30}〕{k}号", f"外县某办法{k}", "repealed", "同时废止。")
+                            for k in range(n)
+                        ],
+                    )
+                t0 = time.perf_counter()
+                for path, digest, p in parsed:
+                    archive.save_source(
+                        path=path, sha256=digest, kind=p.kind, page_count=p.page_count,
+                        documents=p.documents, issue=p.issue, repeals=p.repeals,
+                    )
+                took = time.perf_counter() - t0
+                archive.close()
+            best = took if best is None else min(best, took)
+        out[str(n)] = round(best / len(parsed) * 1000, 2)
+    return out
+
+
 # -- segmenter ---------------------------------------------------------------------------
 def _sample_text(mb: float) -> list[str]:
     out, size = [], 0
@@ -251,7 +295,9 @@ def segmenter(mb: float, workers: int) -> dict:
     return out
 
 
-def run(work: Path, n_pdfs: int, workers: int, seg_mb: float, repeat: int = 3) -> dict:
+def run(
+    work: Path, n_pdfs: int, workers: int, seg_mb: float, repeat: int = 3, waiting: tuple[int, ...] = (0, 10000)
+) -> dict:
     files_dir, pages = render_pdfs(work, n_pdfs)
     files = sorted(files_dir.glob("*.pdf"))
     # Warm the imports once so every variant starts from the same forked state — the
@@ -283,6 +329,8 @@ def run(work: Path, n_pdfs: int, workers: int, seg_mb: float, repeat: int = 3) -
     result["ratio_to_pdfplumber_pipeline"] = round(
         e2e / result["pdfplumber-only pipeline"]["pages_s"], 2
     )
+    log(f"saving with {', '.join(map(str, waiting))} repeal clauses waiting")
+    result["save_ms_per_file_by_waiting_clauses"] = saving_with_waiting(files, list(waiting), work, repeat)
     log("segmenter")
     result["segmenter_mb_s"] = segmenter(seg_mb, workers)
     return result
@@ -313,6 +361,9 @@ def render(result: dict) -> str:
         f"{result['ratio_to_pdfplumber_pipeline']}× the pdfplumber-only pipeline, "
         f"{result['ratio_to_pdfplumber_text']}× pdfplumber text alone (target ≥ 10×)"
     )
+    saving = result["save_ms_per_file_by_waiting_clauses"]
+    lines.append("\nSaving each parsed file (Archive.save_source, one process), ms per file")
+    lines.append(table([[k, v] for k, v in saving.items()], ["repeal clauses waiting", "ms/file"]))
     seg = result["segmenter_mb_s"]
     lines.append(f"\nSegmenter (MB/s of UTF-8 text, sample {seg['sample_mb']} MB)")
     lines.append(
@@ -332,9 +383,13 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each timing; the best counts"
     )
+    parser.add_argument(
+        "--waiting", type=int, nargs="+", default=[0, 10000],
+        help="repeal clauses waiting in the archive that files are saved into",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = run(args.work, args.pdfs, args.workers, args.segment_mb, args.repeat)
+    result = run(args.work, args.pdfs, args.workers, args.segment_mb, args.repeat, tuple(args.waiting))
     print(render(result))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2))

@@ -29,7 +29,7 @@ from common import machine
 
 SIZES = {
     "small": {
-        "ingest": ["--pdfs", "2", "--segment-mb", "0.05", "--repeat", "1"],
+        "ingest": ["--pdfs", "2", "--segment-mb", "0.05", "--repeat", "1", "--waiting", "0", "50"],
         "search": ["--sizes", "300", "--index-docs", "60", "--rounds", "1"],
         "api": [
             "--docs",

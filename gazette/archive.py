@@ -27,7 +27,7 @@ from gazette.backends import SearchBackend, SearchQuery, SearchResult, open_back
 from gazette.errors import GazetteError, IntegrityError, ParseError
 from gazette.model import Document, GazetteIssue, StatusEvent
 from gazette.settings import Settings, get_settings
-from gazette.store import Store
+from gazette.store import Store, doc_number_key, title_key
 
 
 class RepealClause(Protocol):
@@ -56,9 +56,36 @@ CREATE TABLE IF NOT EXISTS repeal_clauses (
     kind TEXT NOT NULL,
     sentence TEXT NOT NULL,
     target_document_id TEXT,
+    number_key TEXT,  -- doc_number_key(doc_number): how a target's 发文字号 is looked up
+    title_key TEXT,  -- title_key(title): how a target's title is looked up
     UNIQUE (basis_document_id, doc_number, title, kind)
 );
 """
+
+# Unresolved clauses by what could resolve them: a target arriving with that number or
+# title, or the basis document itself arriving (its clauses can be recorded first).
+_REPEAL_INDEXES = """
+CREATE INDEX IF NOT EXISTS repeal_clauses_number ON repeal_clauses(number_key) WHERE target_document_id IS NULL;
+CREATE INDEX IF NOT EXISTS repeal_clauses_title ON repeal_clauses(title_key) WHERE target_document_id IS NULL;
+CREATE INDEX IF NOT EXISTS repeal_clauses_basis ON repeal_clauses(basis_document_id) WHERE target_document_id IS NULL;
+"""
+
+
+def _add_clause_keys(store: Store) -> None:
+    """Give an archive made before the lookup keys its ``number_key``/``title_key``
+    columns, filled in for every clause (one pass, at the first opening)."""
+    columns = {r["name"] for r in store.conn.execute("PRAGMA table_info(repeal_clauses)")}
+    if "number_key" in columns and "title_key" in columns:
+        return
+    with store.transaction() as conn:
+        for name in ("number_key", "title_key"):
+            if name not in columns:
+                conn.execute(f"ALTER TABLE repeal_clauses ADD COLUMN {name} TEXT")
+        rows = conn.execute("SELECT id, doc_number, title FROM repeal_clauses").fetchall()
+        conn.executemany(
+            "UPDATE repeal_clauses SET number_key=?, title_key=? WHERE id=?",
+            [(doc_number_key(r["doc_number"]), title_key(r["title"]), r["id"]) for r in rows],
+        )
 
 
 class Archive:
@@ -72,6 +99,8 @@ class Archive:
 
             analysis.add_user_dictionary(self.settings.userdict)
         self.store.executescript(_REPEAL_SCHEMA)
+        _add_clause_keys(self.store)
+        self.store.executescript(_REPEAL_INDEXES)
         self.backend = backend or open_backend(self.settings, self.store)
 
     def close(self) -> None:
@@ -135,7 +164,7 @@ class Archive:
                 touched[doc.id] = self.store.put_document(doc)
             for basis_id, clauses in (repeals or {}).items():
                 self.add_repeal_clauses(basis_id, clauses)
-            for doc in self.resolve_repeals():
+            for doc in self.resolve_repeals(touched):
                 touched[doc.id] = doc
                 resolved += 1
             self.backend.index(touched.values())
@@ -156,21 +185,32 @@ class Archive:
         with self.store.transaction() as conn:
             for c in clauses:
                 conn.execute(
-                    "INSERT OR IGNORE INTO repeal_clauses(basis_document_id, doc_number, title, kind, sentence)"
-                    " VALUES (?,?,?,?,?)",
-                    (basis_id, c.doc_number, c.title, c.kind, c.sentence),
+                    "INSERT OR IGNORE INTO repeal_clauses(basis_document_id, doc_number, title, kind, sentence,"
+                    " number_key, title_key) VALUES (?,?,?,?,?,?,?)",
+                    (basis_id, c.doc_number, c.title, c.kind, c.sentence, doc_number_key(c.doc_number), title_key(c.title)),
                 )
 
-    def resolve_repeals(self) -> list[Document]:
+    def resolve_repeals(self, arrived: Iterable[str] | None = None) -> list[Document]:
         """Turn unresolved repeal clauses whose target is now archived into events.
 
         A target is resolved by its 发文字号, else by its exact title, and only when
         exactly one other document matches. Returns the documents that changed (the
         caller indexes them). Must run inside a transaction.
+
+        With ``arrived`` (ids of documents just stored, their clauses just recorded),
+        only the clauses those documents can settle are looked at: theirs, and those
+        naming their 发文字号 or title. A clause stays unresolved until a document with
+        its number or title arrives, or until its own document does, so this finds what
+        a look at every clause would; but it costs what the new documents bring, not
+        what the archive has gathered (a province's backlog leaves thousands of clauses
+        naming documents never archived). Without ``arrived``, every clause is looked at.
         """
         conn = self.store.conn
         changed: list[Document] = []
-        rows = conn.execute("SELECT * FROM repeal_clauses WHERE target_document_id IS NULL").fetchall()
+        if arrived is None:
+            rows = conn.execute("SELECT * FROM repeal_clauses WHERE target_document_id IS NULL").fetchall()
+        else:
+            rows = self._clauses_settled_by(list(arrived))
         for row in rows:
             targets = self.store.find_by_number(row["doc_number"]) if row["doc_number"] else []
             if not targets and row["title"]:
@@ -198,6 +238,30 @@ class Archive:
                 )
             )
         return changed
+
+    def _clauses_settled_by(self, ids: list[str]) -> list:
+        """The unresolved clauses the documents ``ids`` can settle (see
+        :meth:`resolve_repeals`), in the order they were recorded."""
+        conn = self.store.conn
+        found: dict[int, Any] = {}
+        for start in range(0, len(ids), 300):  # SQLite binds at most 999 parameters
+            chunk = ids[start : start + 300]
+            marks = ",".join("?" * len(chunk))
+            keys = conn.execute(
+                f"SELECT doc_number_key, title FROM documents WHERE id IN ({marks})", chunk
+            ).fetchall()
+            numbers = sorted({r["doc_number_key"] for r in keys if r["doc_number_key"]})
+            titles = sorted({r["title"] for r in keys if r["title"]})
+            for column, values in (("basis_document_id", chunk), ("number_key", numbers), ("title_key", titles)):
+                if not values:
+                    continue
+                rows = conn.execute(
+                    f"SELECT * FROM repeal_clauses WHERE target_document_id IS NULL"
+                    f" AND {column} IN ({','.join('?' * len(values))})",
+                    values,
+                )
+                found.update((r["id"], r) for r in rows)
+        return [found[k] for k in sorted(found)]
 
     def unresolved_repeals(self) -> list[dict]:
         rows = self.store.conn.execute(
@@ -435,8 +499,11 @@ class Archive:
                 r = json.loads(line)
                 conn.execute(
                     "INSERT OR IGNORE INTO repeal_clauses(basis_document_id, doc_number, title, kind, sentence,"
-                    " target_document_id) VALUES (?,?,?,?,?,?)",
-                    (r["basis_document_id"], r["doc_number"], r["title"], r["kind"], r["sentence"], r["target_document_id"]),
+                    " target_document_id, number_key, title_key) VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        r["basis_document_id"], r["doc_number"], r["title"], r["kind"], r["sentence"],
+                        r["target_document_id"], doc_number_key(r["doc_number"]), title_key(r["title"]),
+                    ),
                 )
                 counts["repeal_clauses"] += 1
         return counts

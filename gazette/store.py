@@ -112,6 +112,13 @@ def doc_number_key(text: str | None) -> str | None:
     return _key(text)
 
 
+def title_key(title: str | None) -> str | None:
+    """Lookup key of a title as a clause cites it: book-title marks and blanks dropped."""
+    if not title:
+        return None
+    return "".join(title.strip().strip("《》").split())
+
+
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -437,8 +444,7 @@ class Store:
 
     def find_by_title(self, title: str) -> list[Document]:
         """Documents with exactly this title (book-title marks and spaces ignored)."""
-        clean = "".join(title.strip().strip("《》").split())
-        rows = self.conn.execute("SELECT data FROM documents WHERE title=? ORDER BY id", (clean,))
+        rows = self.conn.execute("SELECT data FROM documents WHERE title=? ORDER BY id", (title_key(title) or "",))
         return [self._load(r) for r in rows]
 
     def documents_in_issue(self, issue_id: str) -> list[Document]:
