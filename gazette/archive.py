@@ -288,6 +288,8 @@ class Archive:
         """Correct metadata fields (registration number, disclosure, title, dates…).
 
         The old and new values are kept in a ``metadata`` event; the id never changes.
+        A corrected 发文字号 or title settles the repeal clauses waiting for it, as the
+        document's arrival would have (:meth:`resolve_repeals`).
         """
         allowed = {
             "title", "registration_number", "disclosure", "doc_type", "is_normative", "written_date",
@@ -331,8 +333,9 @@ class Archive:
                     data={"changes": diff},
                 )
             )
+            settled = self.resolve_repeals([doc_id]) if {"title", "doc_number"} & diff.keys() else []
             doc = self.store.get_document(doc_id)
-            self.backend.index([doc])
+            self.backend.index([doc, *(d for d in settled if d.id != doc_id)])
         return doc
 
     # -- reading -------------------------------------------------------------------

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from gazette.archive import Archive
-from gazette.model import Document
+from gazette.backends import SearchQuery
+from gazette.model import Document, Status
 from gazette.settings import Settings
 from tests.factories import make_doc
 
@@ -166,3 +167,16 @@ def test_an_archive_from_before_the_clause_keys_is_upgraded(tmp_path: Path) -> N
         assert saver.archive.unresolved_repeals() == []
     finally:
         saver.archive.close()
+
+
+def test_a_corrected_number_settles_the_clause_waiting_for_it(saver: Saver) -> None:
+    new = _new()
+    saver.save(new, repeals={new.id: [Clause("静政发〔2019〕3号", None)]})
+    mistyped = make_doc("静乐县旧管理办法3", "旧的规定。", number=("静政发", 2019, 8))  # should be 3号
+    saver.save(mistyped)
+    assert _status(saver.archive, mistyped) == "valid"
+    saver.archive.update_document(mistyped.id, {"doc_number": "静政发〔2019〕3号"}, actor="法制办")
+    assert _status(saver.archive, mistyped) == "repealed"
+    assert saver.archive.unresolved_repeals() == []
+    hits = saver.archive.search(SearchQuery(q="旧管理办法", status=Status.repealed)).hits
+    assert [h.id for h in hits] == [mistyped.id]  # the index knows too
