@@ -432,7 +432,7 @@ gutter_cover(PyObject *self, PyObject *args)
             goto done;
         }
     }
-    if (count < min_chars) {
+    if (count == 0 || count < min_chars) {
         out = Py_NewRef(Py_None);
         goto done;
     }
