@@ -150,14 +150,14 @@ def _cover_python(chars: list[Char]) -> Cover | None:
     and, for each integer x from ``lo`` across the middle window, how many rows have a
     character over it; ``None`` when there are too few characters or rows for columns.
     The reference for the compiled :func:`_cover_compiled`."""
-    chars_ = boxes(chars)
-    if len(chars_) < _MIN_CHARS:
+    printed = boxes(chars)
+    if len(printed) < _MIN_CHARS:
         return None
-    rows = char_rows(chars_, _ROW_TOLERANCE)
+    rows = char_rows(printed, _ROW_TOLERANCE)
     if len(rows) < _MIN_ROWS:
         return None
-    left = min(map(itemgetter(0), chars_))
-    right = max(map(itemgetter(1), chars_))
+    left = min(map(itemgetter(0), printed))
+    right = max(map(itemgetter(1), printed))
     span = right - left
     lo, hi = int(left + span * _WINDOW[0]), int(left + span * _WINDOW[1]) + 1
     return len(rows), left, right, lo, _row_cover(rows, lo, hi)
