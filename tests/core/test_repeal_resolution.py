@@ -61,8 +61,8 @@ def _old(n: int = 3) -> Document:
     return make_doc(f"静乐县旧管理办法{n}", "旧的规定。", number=("静政发", 2019, n), normative=True)
 
 
-def _new(n: int = 8, repeals: str = "") -> Document:
-    return make_doc(f"静乐县新管理办法{n}", f"新的规定。{repeals}", number=("静政发", 2023, n), normative=True)
+def _new(n: int = 8) -> Document:
+    return make_doc(f"静乐县新管理办法{n}", "新的规定。", number=("静政发", 2023, n), normative=True)
 
 
 def _status(archive: Archive, doc: Document) -> str:
