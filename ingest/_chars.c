@@ -193,6 +193,17 @@ by_value(const void *a, const void *b)
 }
 
 static int
+is_char(PyObject *c)
+{
+    /* a Char as read_chars makes it: (str, five floats, bool) */
+    if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 7 || !PyUnicode_Check(PyTuple_GET_ITEM(c, 0)))
+        return 0;
+    for (int k = 1; k <= 5; k++)
+        if (!PyFloat_CheckExact(PyTuple_GET_ITEM(c, k))) return 0;
+    return PyBool_Check(PyTuple_GET_ITEM(c, 6));
+}
+
+static int
 is_blank(PyObject *text)
 {
     /* str.isspace(): not empty, every character a blank */
@@ -260,21 +271,11 @@ build_lines(PyObject *self, PyObject *args)
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *c = PyList_GET_ITEM(list, i);
-        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) != 7 || !PyUnicode_Check(PyTuple_GET_ITEM(c, 0))) {
+        if (!is_char(c)) {
             out = Py_NewRef(Py_NotImplemented);
             goto done;
-        }
-        for (int k = 1; k <= 5; k++) {
-            if (!PyFloat_CheckExact(PyTuple_GET_ITEM(c, k))) {
-                out = Py_NewRef(Py_NotImplemented);
-                goto done;
-            }
         }
         PyObject *red = PyTuple_GET_ITEM(c, 6);
-        if (!PyBool_Check(red)) {
-            out = Py_NewRef(Py_NotImplemented);
-            goto done;
-        }
         item_t *it = &items[i];
         it->c = c;
         it->text = PyTuple_GET_ITEM(c, 0);
@@ -390,7 +391,7 @@ span_order(const void *a, const void *b)
 /* gutter_cover(chars, tolerance, lo_share, hi_share, min_chars, min_rows)
  *   -> (rows, left, right, lo, cover) | None | NotImplemented
  * What ingest.columns._cover_python returns; NotImplemented when a character is not a
- * Char of floats or lies implausibly far out. */
+ * Char (is_char) or lies implausibly far out. */
 static PyObject *
 gutter_cover(PyObject *self, PyObject *args)
 {
@@ -411,15 +412,9 @@ gutter_cover(PyObject *self, PyObject *args)
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *c = PyList_GET_ITEM(list, i);
-        if (!PyTuple_Check(c) || PyTuple_GET_SIZE(c) < 4 || !PyUnicode_Check(PyTuple_GET_ITEM(c, 0))) {
+        if (!is_char(c)) {
             out = Py_NewRef(Py_NotImplemented);
             goto done;
-        }
-        for (int k = 1; k <= 3; k++) {
-            if (!PyFloat_CheckExact(PyTuple_GET_ITEM(c, k))) {
-                out = Py_NewRef(Py_NotImplemented);
-                goto done;
-            }
         }
         PyObject *text = PyTuple_GET_ITEM(c, 0);
         if (PyUnicode_GET_LENGTH(text) == 0 || is_blank(text)) continue;

@@ -28,12 +28,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
-from ingest.chars import Char
-
-try:
-    from ingest import _chars as _compiled
-except ImportError:  # not built: the cover is measured in Python
-    _compiled = None
+from ingest.chars import (  # _compiled: the extension, or None when not built
+    Char,
+    _compiled,
+)
 
 __all__ = ["Box", "Gutter", "boxes", "find_gutter", "fits", "widens", "char_rows", "MIN_GUTTER", "MAX_COVER", "MIN_EDGE_ROWS"]
 
