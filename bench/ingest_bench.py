@@ -1,8 +1,22 @@
 """Ingest throughput on rendered real documents, beside its limits; segmenter speed.
 
 Renders ``--pdfs`` real documents of ../shared/corpus (``renderer.corpus.select_documents``)
-to GB/T 9704 PDFs once (cached under ``--work``), then measures on the same files,
-side by side, each with ``--workers`` processes:
+to GB/T 9704 PDFs once per font set (``--fonts``, cached under ``--work``):
+
+* **cid** — fonts named, not embedded (reportlab's STSong-Light): pdfium substitutes a
+  system CJK font and spends most of its time measuring that font's glyphs through
+  FreeType. This is pdfium's worst case, and the set the bench has always measured
+  (folder ``pdfs-N``);
+* **ttf** — subset TrueType fonts embedded, as gazettes made with Word/WPS are
+  (``RenderOptions(font="ttf")``, folder ``pdfs-N-ttf``). pdfium reads the glyphs it
+  needs from the file, so its own share shrinks and ingest's own code dominates.
+  Skipped, with a note in the result, when no CJK TrueType font is installed
+  (:class:`renderer.fonts.FontUnavailable`).
+
+Both are measured because each shows a different part: on the CID set pdfium's font
+work weighs on ingest and its baselines alike, and on the embedded set what is left is
+mostly ingest's own code, where changes to ingest show. On each set's files it
+measures, side by side, each with ``--workers`` processes:
 
 * **pypdfium2 raw text** — open + ``get_text_range`` per page: the physical limit the
   issue names, stock pypdfium2;
@@ -24,9 +38,14 @@ side by side, each with ``--workers`` processes:
   directory for most of its first few hundred files; on the development VM's ext4 that
   cost from 0.1 to 1 ms of CPU per directory depending on where, and when, it was made.)
 
-Each timing but pdfplumber's (the slow baselines) is the best of ``--repeat`` runs: one
-run of the default 100 files (557 pages) lasts about a second, and a pool start or a
-background task moves it by a fifth.
+and the ratios of end to end to each baseline. The figures of a set sit under
+``result["sets"][name]``, with the set's description. Each timing but pdfplumber's (the
+slow baselines) is the best of ``--repeat`` runs: one run of the default 100 files
+(557 pages) lasts about a second, and a pool start or a background task moves it by a
+fifth.
+
+Measured once, on the cid set's files (rendered for that even when ``--fonts`` leaves
+the set out, so the figures stay comparable between runs), as neither depends on fonts:
 
 Saving into a grown archive: ms per file of ``Archive.save_source`` (the parent's
 share of ingest) for the same parsed files, into an archive where ``--waiting`` repeal
@@ -39,6 +58,7 @@ when installed, with whether its output is identical. Peak RSS of the ingest par
 and of its worker children.
 
     python bench/ingest_bench.py --pdfs 200
+    python bench/ingest_bench.py --fonts ttf
 """
 
 from __future__ import annotations
@@ -55,22 +75,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import corpus_records, default_work, log, paragraphs_of, peak_rss_mb, table
 
+#: The font sets the bench can render, with what each stands for.
+FONT_SETS = {
+    "cid": "fonts named, not embedded (STSong-Light): pdfium substitutes a system CJK font",
+    "ttf": "subset TrueType fonts embedded, as Word/WPS gazettes are",
+}
 
-def render_pdfs(work: Path, n: int) -> tuple[Path, int]:
-    """``n`` rendered corpus documents in a cached folder; returns it and the page count."""
-    from renderer import render_document
+
+def render_pdfs(work: Path, n: int, font: str = "cid") -> tuple[Path, int]:
+    """``n`` rendered corpus documents with the font set ``font`` in a cached folder;
+    returns it and the page count. The ``cid`` set keeps the folder name it had before
+    there were sets (``pdfs-N``), so existing caches stay valid.
+
+    Raises :class:`renderer.fonts.FontUnavailable` for ``ttf`` when no CJK TrueType
+    font is installed, before anything is written."""
+    from renderer import RenderOptions, render_document
     from renderer.corpus import select_documents
+    from renderer.fonts import fonts_for
 
-    folder = work / f"pdfs-{n}"
+    folder = work / (f"pdfs-{n}" if font == "cid" else f"pdfs-{n}-{font}")
     done = folder / "pages.json"
     if done.exists():
         return folder, json.loads(done.read_text())["pages"]
+    options = RenderOptions(font=font)
+    fonts_for(options)
     folder.mkdir(parents=True, exist_ok=True)
     pages = 0
     t0 = time.monotonic()
     for i, spec in enumerate(select_documents(n)):
-        pages += render_document(spec, folder / f"doc-{i:04d}.pdf").page_count
-    log(f"rendered {n} PDFs ({pages} pages) in {time.monotonic() - t0:.0f} s")
+        pages += render_document(spec, folder / f"doc-{i:04d}.pdf", options).page_count
+    log(f"rendered {n} PDFs ({font}, {pages} pages) in {time.monotonic() - t0:.0f} s")
     done.write_text(json.dumps({"pages": pages}))
     return folder, pages
 
@@ -311,19 +345,11 @@ def segmenter(mb: float, workers: int) -> dict:
     return out
 
 
-def run(
-    work: Path, n_pdfs: int, workers: int, seg_mb: float, repeat: int = 3, waiting: tuple[int, ...] = (0, 10000)
-) -> dict:
-    files_dir, pages = render_pdfs(work, n_pdfs)
+def measure_set(files_dir: Path, pages: int, workers: int, repeat: int, work: Path) -> dict:
+    """Every throughput figure of one font set's files, side by side, and the ratios of
+    end to end to each baseline."""
     files = sorted(files_dir.glob("*.pdf"))
-    # Warm the imports once so every variant starts from the same forked state — the
-    # state `gazette ingest` forks its workers from (no jieba dictionary: ingest does
-    # not segment; the segmenter figures come last and load it themselves).
-    from gazette_cli.batch import _warm_up
-
-    _warm_up()
-    result = {"pdfs": len(files), "pages": pages, "repeat": repeat}
-    log(f"ingest: {len(files)} PDFs, {pages} pages, best of {repeat}")
+    result: dict = {"pdfs": len(files), "pages": pages, "repeat": repeat}
     result["pypdfium2 raw text"] = _pages_per_s(_pdfium_text, files, workers, repeat)
     result["pypdfium2 raw text, fonts cached"] = _pages_per_s(
         _pdfium_text_fonts_cached, files, workers, repeat
@@ -345,14 +371,56 @@ def run(
     result["ratio_to_pdfplumber_pipeline"] = round(
         e2e / result["pdfplumber-only pipeline"]["pages_s"], 2
     )
+    return result
+
+
+def run(
+    work: Path,
+    n_pdfs: int,
+    workers: int,
+    seg_mb: float,
+    repeat: int = 3,
+    waiting: tuple[int, ...] = (0, 10000),
+    fonts: tuple[str, ...] = tuple(FONT_SETS),
+) -> dict:
+    """All figures: each font set of ``fonts`` under ``result["sets"]`` (a set that
+    cannot be rendered carries ``skipped`` with the reason instead of figures), then
+    saving and the segmenter, once."""
+    from gazette_cli.batch import _warm_up
+    from renderer.fonts import FontUnavailable
+
+    result: dict = {"pdfs": n_pdfs, "workers": workers, "repeat": repeat, "sets": {}}
+    rendered: dict[str, tuple[Path, int]] = {}
+    for font in fonts:
+        result["sets"][font] = {"description": FONT_SETS[font]}
+        try:
+            rendered[font] = render_pdfs(work, n_pdfs, font)
+        except FontUnavailable as exc:
+            log(f"ingest ({font}): skipped, {exc}")
+            result["sets"][font]["skipped"] = str(exc)
+    # Saving does not depend on fonts: always the cid set's files, as before there
+    # were sets, so its figures compare between runs whatever --fonts says.
+    cid_files = sorted(render_pdfs(work, n_pdfs, "cid")[0].glob("*.pdf"))
+    # Render everything first, then warm the imports once, so every variant of every
+    # set starts from the same forked state — the state `gazette ingest` forks its
+    # workers from (no jieba dictionary: ingest does not segment; the segmenter
+    # figures come last and load it themselves).
+    _warm_up()
+    for font, (files_dir, pages) in rendered.items():
+        log(f"ingest ({font}): {n_pdfs} PDFs, {pages} pages, best of {repeat}")
+        result["sets"][font].update(measure_set(files_dir, pages, workers, repeat, work))
     log(f"saving with {', '.join(map(str, waiting))} repeal clauses waiting")
-    result["save_ms_per_file_by_waiting_clauses"] = saving_with_waiting(files, list(waiting), work, repeat)
+    result["save_ms_per_file_by_waiting_clauses"] = saving_with_waiting(cid_files, list(waiting), work, repeat)
     log("segmenter")
     result["segmenter_mb_s"] = segmenter(seg_mb, workers)
     return result
 
 
-def render(result: dict) -> str:
+def render_set(name: str, result: dict) -> list[str]:
+    """The lines of one font set: its rows, its ratios and the CPU split of end to end."""
+    head = f"{name}: {result['description']}"
+    if "skipped" in result:
+        return [f"{head}\n  skipped: {result['skipped']}"]
     rows = []
     for key in (
         "pypdfium2 raw text",
@@ -364,26 +432,34 @@ def render(result: dict) -> str:
     ):
         f = result[key]
         rows.append([key, f["pages"], f["seconds"], f["pages_s"]])
-    lines = [
-        (
-            f"Ingest of {result['pdfs']} rendered PDFs ({result['pages']} pages), "
-            f"2 processes, best of {result.get('repeat', 1)} runs (pdfplumber: 1 run)"
-        )
-    ]
+    lines = [f"{head}\n{result['pdfs']} PDFs, {result['pages']} pages"]
     lines.append(table(rows, ["pipeline", "pages", "s", "pages/s"]))
     lines.append(
-        f"end to end = {result['ratio_to_pdfium']:.1%} of pypdfium2 (target ≥ 50 %), "
+        f"{name}: end to end = {result['ratio_to_pdfium']:.1%} of pypdfium2 (target ≥ 50 %), "
         f"{result['ratio_to_pdfium_fonts_cached']:.1%} of pypdfium2 with fonts cached as ingest does; "
         f"{result['ratio_to_pdfplumber_pipeline']}× the pdfplumber-only pipeline, "
         f"{result['ratio_to_pdfplumber_text']}× pdfplumber text alone (target ≥ 10×)"
     )
     e2e = result["end to end (ingest_paths)"]
     lines.append(
-        f"CPU per page in that run: parent (saving) {e2e['parent_cpu_ms_per_page']} ms, "
+        f"{name}: CPU per page in that run: parent (saving) {e2e['parent_cpu_ms_per_page']} ms, "
         f"workers (parsing) {e2e['workers_cpu_ms_per_page']} ms"
     )
+    return lines
+
+
+def render(result: dict) -> str:
+    lines = [
+        (
+            f"Ingest of {result['pdfs']} rendered PDFs per font set, "
+            f"{result.get('workers', 2)} processes, best of {result.get('repeat', 1)} runs (pdfplumber: 1 run)"
+        )
+    ]
+    for name, figures in result["sets"].items():
+        lines.append("")
+        lines.extend(render_set(name, figures))
     saving = result["save_ms_per_file_by_waiting_clauses"]
-    lines.append("\nSaving each parsed file (Archive.save_source, one process), ms per file")
+    lines.append("\nSaving each parsed file (Archive.save_source, one process, cid set), ms per file")
     lines.append(table([[k, v] for k, v in saving.items()], ["repeal clauses waiting", "ms/file"]))
     seg = result["segmenter_mb_s"]
     lines.append(f"\nSegmenter (MB/s of UTF-8 text, sample {seg['sample_mb']} MB)")
@@ -408,9 +484,17 @@ def main() -> None:
         "--waiting", type=int, nargs="+", default=[0, 10000],
         help="repeal clauses waiting in the archive that files are saved into",
     )
+    parser.add_argument(
+        "--fonts", nargs="+", choices=sorted(FONT_SETS), default=list(FONT_SETS),
+        help="font sets to render and measure, side by side (default: cid ttf); "
+        "cid: fonts named, not embedded; ttf: subset TrueType fonts embedded",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    result = run(args.work, args.pdfs, args.workers, args.segment_mb, args.repeat, tuple(args.waiting))
+    fonts = tuple(dict.fromkeys(args.fonts))
+    result = run(
+        args.work, args.pdfs, args.workers, args.segment_mb, args.repeat, tuple(args.waiting), fonts
+    )
     print(render(result))
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2))

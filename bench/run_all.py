@@ -3,9 +3,10 @@
     python bench/run_all.py --size full [--es http://127.0.0.1:9200] [--work DIR]
     python bench/run_all.py --size small          # the CI smoke configuration
 
-``full`` measures what the issue asks (ingest of 100 rendered documents, indexing of
-5,000 documents, search on archives of 10,000 and 100,000 documents, API at 16 and
-64 clients on 100,000, a 100-page EPUB); ``small`` runs every step on tiny inputs in
+``full`` measures what the issue asks (ingest of 100 rendered documents, in both font
+sets of ``ingest_bench.py``: fonts named and fonts embedded; indexing of 5,000
+documents, search on archives of 10,000 and 100,000 documents, API at 16 and 64
+clients on 100,000, a 100-page EPUB); ``small`` runs every step on tiny inputs in
 well under a minute. Each part runs in its own process (clean peak-RSS figures);
 built inputs are cached under ``--work`` (default /tmp/gazette-bench-work), never
 under ../shared. Elasticsearch is measured when ``--es`` (or ``GAZETTE_ES_URL``) is given.

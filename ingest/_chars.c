@@ -1,5 +1,6 @@
-/* The character loop of ingest.chars.page_chars, ingest.chars.build_lines and the row
- * cover of ingest.columns.find_gutter, compiled.
+/* The character loop of ingest.chars.page_chars, ingest.chars.build_lines, the row
+ * cover of ingest.columns.find_gutter, the object pass of ingest.chars.page_objects and
+ * ingest.quality.language_score, compiled.
  *
  * read_chars() does exactly what ingest.chars._read_chars does in Python — the same
  * pdfium calls in the same order, the same arithmetic in double precision, the same
@@ -7,7 +8,8 @@
  * passed in as addresses (pypdfium2 loads the library), so nothing here links against
  * pdfium or includes its headers; the few types it needs are declared below as in
  * fpdfview.h / fpdf_text.h. tests/ingest/test_chars.py checks both loops give the same
- * characters, and the same lines; tests/ingest/test_columns.py the same cover.
+ * characters, the same lines and the same object verdicts; tests/ingest/test_columns.py
+ * the same cover; tests/ingest/test_quality.py the same language scores.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -43,6 +45,24 @@ new_char(PyTypeObject *type, PyObject *fields[7])
     return item;
 }
 
+static int
+addresses(PyObject *functions, void **fn, Py_ssize_t n)
+{
+    /* the n pdfium function addresses of the tuple functions, none of them null */
+    if (PyTuple_GET_SIZE(functions) != n) {
+        PyErr_Format(PyExc_ValueError, "%zd pdfium function addresses expected", n);
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        fn[k] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(functions, k));
+        if (fn[k] == NULL) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null pdfium function");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* read_chars(handle, count, height, functions, char_type, hypot) -> list */
 static PyObject *
 read_chars(PyObject *self, PyObject *args)
@@ -55,18 +75,8 @@ read_chars(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "KidO!O!O", &handle_value, &count, &height, &PyTuple_Type, &functions,
                           &PyType_Type, &char_type, &hypot))
         return NULL;
-    if (PyTuple_GET_SIZE(functions) != 7) {
-        PyErr_SetString(PyExc_ValueError, "seven pdfium function addresses expected");
-        return NULL;
-    }
     void *fn[7];
-    for (int k = 0; k < 7; k++) {
-        fn[k] = PyLong_AsVoidPtr(PyTuple_GET_ITEM(functions, k));
-        if (fn[k] == NULL) {
-            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "null pdfium function");
-            return NULL;
-        }
-    }
+    if (addresses(functions, fn, 7) < 0) return NULL;
     get_unicode_fn get_unicode = (get_unicode_fn)fn[0];
     get_box_fn get_box = (get_box_fn)fn[1];
     get_object_fn get_object = (get_object_fn)fn[2];
@@ -496,6 +506,149 @@ done:
     return out;
 }
 
+/* --- page_objects --------------------------------------------------------------------
+ *
+ * page_objects() does exactly what ingest.chars.page_objects_python does: one pass over
+ * a pdfium page's objects counting images and judging whether its paths could be a
+ * ruled table — the same pdfium calls, the bounds compared in double precision.
+ */
+typedef int (*count_objects_fn)(void *);
+typedef void *(*get_page_object_fn)(void *, int);
+typedef int (*object_type_fn)(void *);
+typedef int (*object_bounds_fn)(void *, float *, float *, float *, float *);
+
+/* page_objects(handle, functions, image_kind, path_kind, form_kind) -> (images, ruled) */
+static PyObject *
+page_objects(PyObject *self, PyObject *args)
+{
+    unsigned long long handle_value;
+    PyObject *functions;
+    int image_kind, path_kind, form_kind;
+    if (!PyArg_ParseTuple(args, "KO!iii", &handle_value, &PyTuple_Type, &functions, &image_kind,
+                          &path_kind, &form_kind))
+        return NULL;
+    void *fn[4];
+    if (addresses(functions, fn, 4) < 0) return NULL;
+    count_objects_fn count_objects = (count_objects_fn)fn[0];
+    get_page_object_fn get_object = (get_page_object_fn)fn[1];
+    object_type_fn object_type = (object_type_fn)fn[2];
+    object_bounds_fn object_bounds = (object_bounds_fn)fn[3];
+    void *handle = (void *)(uintptr_t)handle_value;
+
+    long images = 0, verticals = 0;
+    int boxed = 0;
+    int n = count_objects(handle);
+    for (int i = 0; i < n; i++) {
+        void *obj = get_object(handle, i);
+        int kind = object_type(obj);
+        if (kind == image_kind) {
+            images++;
+        } else if (kind == path_kind && !boxed) {
+            float left, bottom, right, top;
+            if (!object_bounds(obj, &left, &bottom, &right, &top)) continue;
+            double w = (double)right - (double)left, h = (double)top - (double)bottom;
+            if (w >= 10 && h >= 10)
+                boxed = 1;
+            else if (h >= 8 && w <= 3)
+                verticals++;
+        } else if (kind == form_kind) {
+            boxed = 1;  /* nested content: let pdfplumber decide */
+        }
+    }
+    return Py_BuildValue("lO", images, boxed || verticals >= 2 ? Py_True : Py_False);
+}
+
+/* --- language_score ------------------------------------------------------------------
+ *
+ * language_score() does exactly what ingest.quality.language_score_python does: the
+ * runs of ideographs (U+3400–U+4DBF, U+4E00–U+9FFF), None under min_han of them, the
+ * first runs up to sample_han, a block of three or more equal characters cut out (the
+ * regular expression (.)\1{2,}), and the share of ideographs that form a known pair
+ * with a neighbour. The known pairs come as a buffer of sorted 64-bit keys
+ * (first << 32 | second), searched by bisection.
+ */
+static int
+is_han(Py_UCS4 c)
+{
+    return (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF);
+}
+
+static int
+known_pair(const unsigned long long *keys, Py_ssize_t n, Py_UCS4 a, Py_UCS4 b)
+{
+    unsigned long long key = ((unsigned long long)a << 32) | b;
+    Py_ssize_t lo = 0, hi = n;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && keys[lo] == key;
+}
+
+/* language_score(text, pairs, min_han, sample_han) -> float | None */
+static PyObject *
+language_score(PyObject *self, PyObject *args)
+{
+    PyObject *text;
+    Py_buffer pairs;
+    Py_ssize_t min_han, sample_han;
+    if (!PyArg_ParseTuple(args, "Uy*nn", &text, &pairs, &min_han, &sample_han)) return NULL;
+    const unsigned long long *keys = pairs.buf;
+    Py_ssize_t nkeys = pairs.len / (Py_ssize_t)sizeof(unsigned long long);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), total = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (is_han(PyUnicode_READ(kind, data, i))) total++;
+    if (total < min_han) {
+        PyBuffer_Release(&pairs);
+        Py_RETURN_NONE;
+    }
+    /* the runs measured: all of them, or the first ones reaching sample_han */
+    Py_ssize_t sampled = 0, paired = 0, i = 0;
+    while (i < n) {
+        if (total > sample_han && sampled >= sample_han) break;
+        if (!is_han(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t end = i;
+        while (end < n && is_han(PyUnicode_READ(kind, data, end))) end++;
+        sampled += end - i;
+        /* pieces of the run between blocks of three or more equal characters */
+        Py_ssize_t start = i;
+        while (start < end) {
+            Py_ssize_t stop = start;
+            while (stop < end) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, stop);
+                Py_ssize_t same = stop + 1;
+                while (same < end && PyUnicode_READ(kind, data, same) == c) same++;
+                if (same - stop >= 3) break;
+                stop = same;
+            }
+            int before = 0;  /* the character before this one paired with it */
+            for (Py_ssize_t k = start; k + 1 < stop; k++) {
+                int after = known_pair(keys, nkeys, PyUnicode_READ(kind, data, k),
+                                       PyUnicode_READ(kind, data, k + 1));
+                if (before || after) paired++;
+                before = after;
+            }
+            if (before) paired++;  /* the last character, paired with the one before it */
+            if (stop >= end) break;
+            /* skip the block of equal characters */
+            Py_UCS4 c = PyUnicode_READ(kind, data, stop);
+            start = stop;
+            while (start < end && PyUnicode_READ(kind, data, start) == c) start++;
+        }
+        i = end;
+    }
+    PyBuffer_Release(&pairs);
+    return PyFloat_FromDouble((double)paired / (double)(total > sample_han ? sampled : total));
+}
+
 static PyMethodDef methods[] = {
     {"read_chars", read_chars, METH_VARARGS,
      "read_chars(handle, count, height, functions, char_type, hypot) -> list of char_type\n\n"
@@ -508,6 +661,13 @@ static PyMethodDef methods[] = {
      "gutter_cover(chars, tolerance, lo_share, hi_share, min_chars, min_rows)\n"
      "    -> (rows, left, right, lo, cover) | None | NotImplemented\n\n"
      "The rows and cover of ingest.columns._cover_python, compiled."},
+    {"page_objects", page_objects, METH_VARARGS,
+     "page_objects(handle, functions, image_kind, path_kind, form_kind) -> (images, ruled)\n\n"
+     "Images on a pdfium page and whether its paths could be a ruled table\n"
+     "(see ingest.chars.page_objects_python)."},
+    {"language_score", language_score, METH_VARARGS,
+     "language_score(text, pairs, min_han, sample_han) -> float | None\n\n"
+     "The language score of ingest.quality.language_score_python, compiled."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -13,12 +13,13 @@ a blank character, fake-bold doubles dropped).
 Why pypdfium2: it reads a page about ten times faster than pdfminer (pdfplumber's
 parser). Through its C API, a character's box costs one call; its size and fill colour
 are its text object's, read once per object (``bench/ingest_bench.py``). The loop over a
-page's characters and the line building run compiled (:mod:`ingest._chars`, built at
-install where a C compiler is found: a third of the extract stage's time in Python, and
-then line building about a tenth of a worker's) or, failing that, in Python
-(:func:`read_chars_python`, :func:`build_lines_python`), with identical results:
-``tests/ingest/test_chars.py`` compares the two on every rendered layout and on
-generated rows.
+page's characters, the line building and the pass over the page's objects run compiled
+(:mod:`ingest._chars`, built at install where a C compiler is found: a third of the
+extract stage's time in Python, then line building about a tenth of a worker's, and the
+object pass 0.14 ms a page where embedded subset fonts make many text objects) or,
+failing that, in Python (:func:`read_chars_python`, :func:`build_lines_python`,
+:func:`page_objects_python`), with identical results: ``tests/ingest/test_chars.py``
+compares the two on every rendered layout and on generated rows.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ __all__ = [
     "Char",
     "PageChars",
     "page_chars",
+    "page_objects",
+    "page_objects_compiled",
+    "page_objects_python",
     "read_chars",
     "read_chars_compiled",
     "read_chars_python",
@@ -120,22 +124,61 @@ def _is_red(r: int, g: int, b: int) -> bool:
     return r > 153 and g < 90 and b < 90
 
 
-def _objects(page_raw, raw) -> tuple[int, bool]:
-    """Images on the page, and whether its path objects could be a ruled table: a path
-    whose box is both wide and tall (a frame or a grid drawn as one path), or at least
-    two vertical rules. The horizontal rules of a GB/T 9704 版头 and 版记 are neither."""
+def page_objects(handle: int) -> tuple[int, bool]:
+    """Images on the pdfium page at address ``handle``, and whether its path objects
+    could be a ruled table: a path whose box is both wide and tall (a frame or a grid
+    drawn as one path), or at least two vertical rules. The horizontal rules of a
+    GB/T 9704 版头 and 版记 are neither. :func:`page_objects_compiled` when
+    :mod:`ingest._chars` was built, else :func:`page_objects_python`."""
+    if _compiled is not None:
+        return page_objects_compiled(handle)
+    return page_objects_python(handle)
+
+
+#: pdfium's page-object functions, in the order :mod:`ingest._chars` takes them.
+_OBJECT_FUNCTIONS = (
+    "FPDFPage_CountObjects",
+    "FPDFPage_GetObject",
+    "FPDFPageObj_GetType",
+    "FPDFPageObj_GetBounds",
+)
+
+
+def page_objects_compiled(handle: int) -> tuple[int, bool]:
+    """:func:`page_objects_python` in C (:mod:`ingest._chars`); raises ``ImportError``
+    when the extension was not built."""
+    if _compiled is None:
+        raise ImportError("ingest._chars was not built")
+    import pypdfium2.raw as raw
+
+    return _compiled.page_objects(
+        handle, _addresses(_OBJECT_FUNCTIONS),
+        raw.FPDF_PAGEOBJ_IMAGE, raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM,
+    )
+
+
+def page_objects_python(handle_value: int) -> tuple[int, bool]:
+    """The object pass of :func:`page_objects` in Python — the reference for the
+    compiled one."""
+    import pypdfium2.raw as raw
+
+    handle = ctypes.c_void_p(handle_value)
+    count_objects = _unchecked("FPDFPage_CountObjects", ctypes.c_int)
+    get_object = _unchecked("FPDFPage_GetObject", ctypes.c_void_p)
+    object_type = _unchecked("FPDFPageObj_GetType", ctypes.c_int)
+    object_bounds = _unchecked("FPDFPageObj_GetBounds", ctypes.c_int)
     images = 0
     verticals = 0
     boxed = False
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     refs = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
-    for i in range(raw.FPDFPage_CountObjects(page_raw)):
-        obj = raw.FPDFPage_GetObject(page_raw, i)
-        kind = raw.FPDFPageObj_GetType(obj)
+    for i in range(count_objects(handle)):
+        obj = ctypes.c_void_p(get_object(handle, i))
+        kind = object_type(obj)
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
         elif kind == raw.FPDF_PAGEOBJ_PATH and not boxed:
-            if not raw.FPDFPageObj_GetBounds(obj, *refs):
+            if not object_bounds(obj, *refs):
                 continue
             w, h = right.value - left.value, top.value - bottom.value
             if w >= 10 and h >= 10:
@@ -171,10 +214,8 @@ def page_chars(page) -> PageChars:
     once per object, not once per character. The loop over the characters is
     :func:`read_chars`: compiled when the extension was built, else in Python.
     """
-    import pypdfium2.raw as raw
-
     width, height = page.get_size()
-    images, rules = _objects(page.raw, raw)
+    images, rules = page_objects(ctypes.cast(page.raw, ctypes.c_void_p).value)
     out = PageChars(float(width), float(height), [], images, rules)
     tp = page.get_textpage()
     try:
@@ -199,10 +240,10 @@ _FUNCTIONS = (
 
 
 @functools.cache
-def _addresses() -> tuple[int, ...]:
+def _addresses(names: tuple[str, ...] = _FUNCTIONS) -> tuple[int, ...]:
     import pypdfium2.raw as raw
 
-    return tuple(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value for name in _FUNCTIONS)
+    return tuple(ctypes.cast(getattr(raw, name), ctypes.c_void_p).value for name in names)
 
 
 def read_chars(handle: int, count: int, height: float) -> list[Char]:

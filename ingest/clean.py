@@ -91,9 +91,13 @@ def page_number_of(text: str) -> int | None:
     return n if 0 < n < 10000 else None
 
 
+_BLANKS = re.compile(r"\s+")
+_NUMERALS = re.compile(r"[\d〇零一二三四五六七八九十]+")
+
+
 def _shape(text: str) -> str:
     """A line's text with digits (ASCII and Chinese) blanked, to spot repeating headers."""
-    return re.sub(r"[\d〇零一二三四五六七八九十]+", "#", re.sub(r"\s+", "", text))
+    return _NUMERALS.sub("#", _BLANKS.sub("", text))
 
 
 @dataclass

@@ -146,13 +146,25 @@ def looks_normative(title: str, text: str, *, has_period: bool = False, registra
 # ------------------------------------------------------------------------ helpers
 
 
+_BLANKS = re.compile(r"\s+")
+
+
 def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _BLANKS.sub("", text)
+
+
+#: The longest line that can be nothing but a date once blanks are removed: the
+#: longest form :mod:`gazette.dates` reads (four numerals of year, up to three of month
+#: as in 一十二, up to four of day, and 年/月/日) is 14 characters. Longer lines, most
+#: lines of a page, are not searched for dates.
+_LONGEST_DATE = 14
 
 
 def _date_only(text: str) -> dt.date | None:
     """The date when the line is nothing but a date (成文日期 line)."""
     s = _compact(text)
+    if len(s) > _LONGEST_DATE:
+        return None
     found = find_dates(s)
     if len(found) == 1:
         (a, b) = found[0][1]

@@ -27,11 +27,15 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.chars import _compiled
+
 __all__ = [
-    "TextQuality", "judge", "language_score", "MIN_HAN", "MIN_SCORE", "SAMPLE_HAN", "SURE_SCORE",
+    "TextQuality", "judge", "language_score", "language_score_compiled", "language_score_python",
+    "MIN_HAN", "MIN_SCORE", "SAMPLE_HAN", "SURE_SCORE",
 ]
 
 #: Fewest ideographs on a page for the language score to be trusted.
@@ -68,7 +72,32 @@ def _follows() -> dict[str, str]:
 def language_score(text: str) -> float | None:
     """Share of ideographs in ``text`` that form a known pair with a neighbour
     (``None`` when there are fewer than :data:`MIN_HAN` ideographs), measured on the
-    runs of ideographs up to the first :data:`SAMPLE_HAN`."""
+    runs of ideographs up to the first :data:`SAMPLE_HAN`: :func:`language_score_compiled`
+    when :mod:`ingest._chars` was built (0.15 ms a page in Python), else
+    :func:`language_score_python` — the same score either way."""
+    if _compiled is not None:
+        return _compiled.language_score(text, _pair_keys(), MIN_HAN, SAMPLE_HAN)
+    return language_score_python(text)
+
+
+def language_score_compiled(text: str) -> float | None:
+    """:func:`language_score_python` in C (:mod:`ingest._chars`); raises ``ImportError``
+    when the extension was not built."""
+    if _compiled is None:
+        raise ImportError("ingest._chars was not built")
+    return _compiled.language_score(text, _pair_keys(), MIN_HAN, SAMPLE_HAN)
+
+
+@functools.cache
+def _pair_keys() -> bytes:
+    """The known pairs of :func:`_follows` as sorted 64-bit keys (first << 32 | second),
+    as :mod:`ingest._chars` looks them up."""
+    keys = sorted({ord(a) << 32 | ord(b) for a, following in _follows().items() for b in following})
+    return array("Q", keys).tobytes()
+
+
+def language_score_python(text: str) -> float | None:
+    """:func:`language_score` in Python — the reference for the compiled one."""
     runs = _HAN_RUN.findall(text)
     total = sum(len(r) for r in runs)
     if total < MIN_HAN:

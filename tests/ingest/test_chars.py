@@ -19,6 +19,8 @@ from ingest.chars import (
     build_lines_compiled,
     build_lines_python,
     page_chars,
+    page_objects_compiled,
+    page_objects_python,
     read_chars_compiled,
     read_chars_python,
 )
@@ -220,6 +222,22 @@ def _both_loops(path: Path) -> list[tuple[list[Char], list[Char]]]:
     return out
 
 
+def _both_object_passes(path: Path) -> list[tuple[tuple[int, bool], tuple[int, bool]]]:
+    """Each page's images and ruled-table verdict by the Python pass and the compiled one."""
+    doc = pdfium.PdfDocument(str(path))
+    out = []
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+            compiled = page_objects_compiled(handle) if chars_module._compiled is not None else None
+            out.append((page_objects_python(handle), compiled))
+            page.close()
+    finally:
+        doc.close()
+    return out
+
+
 def _exact(chars: list[Char]) -> list[tuple]:
     """Characters with the types of their fields: equal means identical."""
     return [tuple((type(v).__name__, v) for v in c) + (type(c).__name__,) for c in chars]
@@ -266,6 +284,53 @@ def test_the_compiled_loop_reads_every_layout_as_the_python_loop(case: str, tmp_
         assert _lines(build_lines_compiled(compiled)) == _lines(build_lines_python(python))
         # and the rows' cover the columns are found from
         assert columns._cover_compiled(compiled) == columns._cover_python(python)
+    # the object pass: images and the ruled-table verdict
+    for python, compiled in _both_object_passes(path):
+        assert compiled == python
+        assert type(compiled[0]) is int and type(compiled[1]) is bool
+
+
+#: Filled rectangles (width, height) and the verdict on a page of them: a box both
+#: sides at least 10 pt is a frame; a rule at most 3 pt wide and at least 8 pt tall is
+#: a vertical, and two verticals make a table. Each side of each bound.
+_RULED = [
+    ([(10, 10)], True),
+    ([(9.9, 10)], False),
+    ([(10, 9.9)], False),
+    ([(3, 8)], False),
+    ([(3, 8), (3, 8)], True),
+    ([(3.1, 8), (3, 8)], False),
+    ([(3, 7.9), (3, 8)], False),
+    ([(300, 1), (300, 1), (1, 5)], False),
+]
+
+
+@pytest.mark.parametrize("rects, ruled", _RULED)
+def test_the_object_pass_judges_rules_at_their_bounds(rects, ruled, tmp_path: Path) -> None:
+    content = b"0 g\n" + b"".join(b"%d 100 %s %s re f\n" % (50 + 40 * k, str(w).encode(), str(h).encode())
+                                  for k, (w, h) in enumerate(rects))
+    path = tmp_path / "rects.pdf"
+    path.write_bytes(_pdf(content, {4: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", 5: b"<< >>"}))
+    passes = _both_object_passes(path)
+    assert passes[0][0] == (0, ruled)
+    if chars_module._compiled is not None:
+        assert passes[0][1] == passes[0][0]
+
+
+@needs_compiled
+def test_the_compiled_object_pass_sees_images_and_rules(tmp_path: Path) -> None:
+    """The layouts that print images (scanned pages) and ruled tables give the compiled
+    pass what the Python pass gives, and neither is all zero."""
+    seen = {}
+    for case in ("scanned", "tables", "plain"):
+        path = tmp_path / f"{case}.pdf"
+        render_document(CASES[case].spec_for(SPEC, 0, [SPEC, SPEC]), path, CASES[case].options_for(0))
+        passes = _both_object_passes(path)
+        assert [c for _, c in passes] == [p for p, _ in passes]
+        seen[case] = [c for _, c in passes]
+    assert all(images >= 1 for images, _ in seen["scanned"])
+    assert any(ruled for _, ruled in seen["tables"])
+    assert seen["plain"] and not any(images or ruled for images, ruled in seen["plain"])
 
 
 def _lines(lines: list[RawLine]) -> list[tuple]:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from gazette.model import Disclosure
+from ingest import gb9704
 from ingest.extract import Line
-from ingest.gb9704 import infer_disclosure, infer_doc_type, looks_normative, parse_document
+from ingest.gb9704 import (
+    infer_disclosure,
+    infer_doc_type,
+    looks_normative,
+    parse_document,
+)
 
 
 def lines(*texts: str) -> list[Line]:
@@ -162,3 +170,38 @@ def test_date_in_chinese_numerals_filling_a_column() -> None:
     assert doc.written_date == dt.date(2004, 6, 26)
     assert doc.signatures == ["国务院"]
     assert "二〇〇四" not in doc.text
+
+
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)),
+    st.sampled_from(["cn", "cn_ten", "arabic", "fullwidth", "iso"]),
+    st.booleans(),
+)
+@example(dt.date(2022, 12, 31), "cn_ten", False)  # 二〇二二年一十二月三十一日: 13 characters
+@example(dt.date(2022, 12, 31), "cn_ten", True)
+def test_a_date_line_is_read_at_its_longest(day: dt.date, form: str, spaced: bool) -> None:
+    """Every printed form of a date alone on a line is a 成文日期 line, spaced out or not,
+    the longest (一十二月, 三十一日 in numerals) included: the length cut of
+    ``_date_only`` never drops one."""
+    numerals = "〇一二三四五六七八九"
+
+    def cn(n: int, ten: bool) -> str:
+        tens, ones = divmod(n, 10)
+        if not tens:
+            return numerals[ones]
+        head = ("一" if ten else "") if tens == 1 else numerals[tens]
+        return head + "十" + (numerals[ones] if ones else "")
+
+    text = {
+        "cn": "".join(numerals[int(c)] for c in str(day.year)) + f"年{cn(day.month, False)}月{cn(day.day, False)}日",
+        "cn_ten": "".join(numerals[int(c)] for c in str(day.year)) + f"年{cn(day.month, True)}月{cn(day.day, True)}日",
+        "arabic": f"{day.year}年{day.month}月{day.day}日",
+        "fullwidth": f"{day.year}年{day.month:02d}月{day.day:02d}日".translate(
+            {cp - 0xFEE0: cp for cp in range(0xFF10, 0xFF1A)}
+        ),
+        "iso": day.isoformat(),
+    }[form]
+    if spaced:
+        text = " ".join(text)
+    assert gb9704._date_only(text) == day
+    assert gb9704._date_only(text + "印发") is None

@@ -9,8 +9,21 @@ import statistics
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ingest.quality import MIN_SCORE, SURE_SCORE, judge, language_score
+from ingest import chars as chars_module
+from ingest import quality
+from ingest.quality import (
+    MIN_HAN,
+    MIN_SCORE,
+    SAMPLE_HAN,
+    SURE_SCORE,
+    judge,
+    language_score,
+    language_score_compiled,
+    language_score_python,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -76,3 +89,73 @@ def _wrong_map(text: str) -> str:
     order = list(dict.fromkeys(c for c in text if "\u4e00" <= c <= "\u9fff"))
     mapping = {a: order[(i + 1) % len(order)] for i, a in enumerate(order)}
     return "".join(mapping.get(c, c) for c in text)
+
+
+# -- the compiled language score ----------------------------------------------------
+needs_compiled = pytest.mark.skipif(chars_module._compiled is None, reason="ingest._chars was not built (no C compiler)")
+
+#: Characters of generated pages: ideographs that form known pairs (a few words), the
+#: ideograph ranges' bounds and their neighbours outside, punctuation, ASCII, a blank,
+#: and a character beyond the BMP.
+_WORDS = "公共租赁住房管理办法人民政府家"
+_ALPHABET = _WORDS + "\u3400\u4dbf\u4dc0\u4e00\u9fff\ua000\u33ff，。、（）〔〕 a1\n\U00020000"
+
+
+@needs_compiled
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=_ALPHABET, max_size=12),
+            st.sampled_from(["家家家", "房房", "住房", "管理办法", "公公公公"]),  # repeated blocks at every length
+        ),
+        max_size=200,
+    ).map("".join)
+)
+def test_compiled_score_equals_python_score(text: str) -> None:
+    assert language_score_compiled(text) == language_score_python(text)
+
+
+@needs_compiled
+@pytest.mark.parametrize("han", [MIN_HAN - 1, MIN_HAN, SAMPLE_HAN - 1, SAMPLE_HAN, SAMPLE_HAN + 1])
+def test_compiled_score_at_the_sample_bounds(han: int) -> None:
+    """Around MIN_HAN (None below it) and SAMPLE_HAN (where the runs stop), with runs
+    that straddle the sample's end and a repeated block at it."""
+    words = ("管理办法", "住房", "家家家", "公共")
+    runs, count, k = [], 0, 0
+    while count < han:
+        run = words[k % len(words)][: han - count]
+        runs.append(run)
+        count += len(run)
+        k += 1
+    text = "，".join(runs)
+    assert language_score_compiled(text) == language_score_python(text)
+    assert (language_score_compiled(text) is None) == (han < MIN_HAN)
+    text += "。附件：公共租赁住房"
+    assert language_score_compiled(text) == language_score_python(text)
+
+
+@needs_compiled
+def test_language_score_uses_the_compiled_score() -> None:
+    page = "静乐县人民政府关于公共租赁住房管理办法的通知" * 3
+    assert language_score(page) == language_score_python(page) > 0.75
+    assert quality._compiled is chars_module._compiled
+
+
+@needs_compiled
+@pytest.mark.corpus
+def test_compiled_score_equals_python_score_on_the_corpus(corpus_dir: Path) -> None:
+    """Windows of real documents, the same with a wrong map, and shuffled."""
+    rng = random.Random(5)
+    records = []
+    for name in ("laws.jsonl", "local_policies.jsonl", "state_council.jsonl"):
+        with (corpus_dir / name).open(encoding="utf-8") as f:
+            records.extend(json.loads(line)["text"] for line in f)
+    compared = 0
+    for text in rng.sample(records, 800):
+        start = rng.randrange(max(1, len(text) - 300))
+        window = text[start : start + rng.choice([60, 300, 1200])]
+        for variant in (window, _wrong_map(window), "".join(rng.sample(window, len(window)))):
+            assert language_score_compiled(variant) == language_score_python(variant)
+            compared += 1
+    assert compared == 2400
