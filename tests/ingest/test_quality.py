@@ -159,3 +159,16 @@ def test_compiled_score_equals_python_score_on_the_corpus(corpus_dir: Path) -> N
             assert language_score_compiled(variant) == language_score_python(variant)
             compared += 1
     assert compared == 2400
+
+
+@needs_compiled
+def test_compiled_score_takes_only_an_index_that_fits() -> None:
+    """An index of the wrong length is refused; offsets past the keys are clamped to
+    them (wrong answers for a wrong index, never a read outside the keys)."""
+    keys, index = quality._pair_table()
+    page = "静乐县人民政府关于公共租赁住房管理办法的通知" * 3
+    with pytest.raises(ValueError, match="one offset per ideograph"):
+        chars_module._compiled.language_score(page, keys, index[:-4], MIN_HAN, SAMPLE_HAN)
+    far = (0xFFFFFFFF).to_bytes(4, "little") * (len(index) // 4)
+    assert chars_module._compiled.language_score(page, keys, far, MIN_HAN, SAMPLE_HAN) == 0.0
+    assert chars_module._compiled.language_score(page, b"", index, MIN_HAN, SAMPLE_HAN) == 0.0
