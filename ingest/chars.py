@@ -15,11 +15,11 @@ parser). Through its C API, a character's box costs one call; its size and fill 
 are its text object's, read once per object (``bench/ingest_bench.py``). The loop over a
 page's characters, the line building and the pass over the page's objects run compiled
 (:mod:`ingest._chars`, built at install where a C compiler is found: a third of the
-extract stage's time in Python, then line building about a tenth of a worker's, and the
-object pass 0.14 ms a page where embedded subset fonts make many text objects) or,
-failing that, in Python (:func:`read_chars_python`, :func:`build_lines_python`,
-:func:`page_objects_python`), with identical results: ``tests/ingest/test_chars.py``
-compares the two on every rendered layout and on generated rows.
+extract stage's time in Python, then line building about a tenth of a worker's; the
+object pass, 0.03 ms a page in Python, takes 0.005) or, failing that, in Python
+(:func:`read_chars_python`, :func:`build_lines_python`, :func:`page_objects_python`),
+with identical results: ``tests/ingest/test_chars.py`` compares the two on every
+rendered layout and on generated rows.
 """
 
 from __future__ import annotations

@@ -120,7 +120,7 @@ def test_compiled_score_equals_python_score(text: str) -> None:
 @pytest.mark.parametrize("han", [MIN_HAN - 1, MIN_HAN, SAMPLE_HAN - 1, SAMPLE_HAN, SAMPLE_HAN + 1])
 def test_compiled_score_at_the_sample_bounds(han: int) -> None:
     """Around MIN_HAN (None below it) and SAMPLE_HAN (where the runs stop), with runs
-    that straddle the sample's end and a repeated block at it."""
+    that straddle the sample's end and a repeated block among them."""
     words = ("管理办法", "住房", "家家家", "公共")
     runs, count, k = [], 0, 0
     while count < han:
