@@ -14,6 +14,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
+#include <string.h>
 
 typedef struct { float left, top, right, bottom; } rect_f;      /* FS_RECTF */
 typedef struct { float a, b, c, d, e, f; } matrix_f;            /* FS_MATRIX */
@@ -63,6 +64,52 @@ addresses(PyObject *functions, void **fn, Py_ssize_t n)
     return 0;
 }
 
+/* Objects shared between the characters of one page: equal values need not be made,
+ * nor freed, once per character. A page's characters repeat a few hundred ideographs,
+ * and the top, bottom and size of one line's characters are mostly the same floats. */
+#define SHARED_TEXTS 1024  /* slots of the text cache (a code point's low bits) */
+
+typedef struct {
+    struct { Py_UCS4 code; PyObject *text; } texts[SHARED_TEXTS];
+    PyObject *last[5];  /* the x0, x1, top, bottom and size of the last character */
+} shared_t;
+
+static PyObject *
+shared_text(shared_t *shared, Py_UCS4 ch)
+{
+    /* new reference to the one-character string ch, the same object for a repeat */
+    size_t slot = ch % SHARED_TEXTS;
+    if (shared->texts[slot].text != NULL && shared->texts[slot].code == ch)
+        return Py_NewRef(shared->texts[slot].text);
+    PyObject *text = PyUnicode_FromOrdinal((int)ch);
+    if (text == NULL) return NULL;
+    Py_XSETREF(shared->texts[slot].text, Py_NewRef(text));
+    shared->texts[slot].code = ch;
+    return text;
+}
+
+static PyObject *
+shared_float(PyObject **last, double value)
+{
+    /* new reference to a float of value: *last when it holds the same bits */
+    if (*last != NULL) {
+        double held = PyFloat_AS_DOUBLE(*last);
+        if (memcmp(&held, &value, sizeof value) == 0) return Py_NewRef(*last);
+    }
+    PyObject *number = PyFloat_FromDouble(value);
+    if (number == NULL) return NULL;
+    Py_XSETREF(*last, Py_NewRef(number));
+    return number;
+}
+
+static void
+release_shared(shared_t *shared)
+{
+    for (int k = 0; k < SHARED_TEXTS; k++) Py_XDECREF(shared->texts[k].text);
+    for (int k = 0; k < 5; k++) Py_XDECREF(shared->last[k]);
+    PyMem_Free(shared);
+}
+
 /* read_chars(handle, count, height, functions, char_type, hypot) -> list */
 static PyObject *
 read_chars(PyObject *self, PyObject *args)
@@ -86,8 +133,13 @@ read_chars(PyObject *self, PyObject *args)
     get_fill_fn get_fill = (get_fill_fn)fn[6];
     void *handle = (void *)(uintptr_t)handle_value;
 
+    shared_t *shared = PyMem_Calloc(1, sizeof(shared_t));
+    if (shared == NULL) return PyErr_NoMemory();
     PyObject *out = PyList_New(0);
-    if (out == NULL) return NULL;
+    if (out == NULL) {
+        release_shared(shared);
+        return NULL;
+    }
     unsigned int pending_high = 0;
     int first = 1;
     void *last_object = NULL;
@@ -128,12 +180,12 @@ read_chars(PyObject *self, PyObject *args)
         }
         double bottom = height - (double)rect.bottom;
         PyObject *fields[7] = {
-            PyUnicode_FromOrdinal((int)ch),
-            PyFloat_FromDouble((double)rect.left),
-            PyFloat_FromDouble((double)rect.right),
-            PyFloat_FromDouble(bottom - size),
-            PyFloat_FromDouble(bottom),
-            PyFloat_FromDouble(size),
+            shared_text(shared, ch),
+            shared_float(&shared->last[0], (double)rect.left),
+            shared_float(&shared->last[1], (double)rect.right),
+            shared_float(&shared->last[2], bottom - size),
+            shared_float(&shared->last[3], bottom),
+            shared_float(&shared->last[4], size),
             PyBool_FromLong(red),
         };
         for (int k = 0; k < 7; k++) {
@@ -148,8 +200,10 @@ read_chars(PyObject *self, PyObject *args)
         Py_DECREF(item);
         if (failed) goto error;
     }
+    release_shared(shared);
     return out;
 error:
+    release_shared(shared);
     Py_DECREF(out);
     return NULL;
 }

@@ -272,6 +272,21 @@ def test_the_compiled_loop_reads_what_the_python_loop_reads(odd_characters: Path
 
 
 @needs_compiled
+def test_the_compiled_loop_shares_equal_values(rendered: dict[str, Path]) -> None:
+    """A repeated ideograph is one string object, and a line's characters share their
+    top, bottom and size: equal values are made (and freed) once, not per character."""
+    chars = _both_loops(rendered["plain"])[0][1]
+    by_text: dict[str, list[Char]] = {}
+    for c in chars:
+        by_text.setdefault(c.text, []).append(c)
+    repeated = [group for text, group in by_text.items() if len(group) > 1 and ord(text) > 0xFF]
+    assert repeated and all(c.text is group[0].text for group in repeated for c in group)
+    pairs = [(a, b) for a, b in zip(chars, chars[1:]) if a.top == b.top and a.size == b.size]
+    assert len(pairs) > len(chars) // 2
+    assert all(a.top is b.top and a.bottom is b.bottom and a.size is b.size for a, b in pairs)
+
+
+@needs_compiled
 @pytest.mark.parametrize("case", sorted(n for n in CASES if n not in ("ofd",)))
 def test_the_compiled_loop_reads_every_layout_as_the_python_loop(case: str, tmp_path: Path) -> None:
     path = tmp_path / f"{case}.pdf"
