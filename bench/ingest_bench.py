@@ -400,7 +400,8 @@ def run(
             result["sets"][font]["skipped"] = str(exc)
     # Saving does not depend on fonts: always the cid set's files, as before there
     # were sets, so its figures compare between runs whatever --fonts says.
-    cid_files = sorted(render_pdfs(work, n_pdfs, "cid")[0].glob("*.pdf"))
+    cid_dir = rendered["cid"][0] if "cid" in rendered else render_pdfs(work, n_pdfs, "cid")[0]
+    cid_files = sorted(cid_dir.glob("*.pdf"))
     # Render everything first, then warm the imports once, so every variant of every
     # set starts from the same forked state — the state `gazette ingest` forks its
     # workers from (no jieba dictionary: ingest does not segment; the segmenter

@@ -80,7 +80,7 @@ def language_score(text: str) -> float | None:
     when :mod:`ingest._chars` was built (about 0.075 ms a page in Python, 0.015 compiled), else
     :func:`language_score_python` — the same score either way."""
     if _compiled is not None:
-        return _compiled.language_score(text, *_pair_table(), MIN_HAN, SAMPLE_HAN)
+        return language_score_compiled(text)
     return language_score_python(text)
 
 
