@@ -3,8 +3,8 @@
 Ingest variant. Renders ~30 real ../shared/corpus documents, one of them a whole gazette
 issue, ingests them once without interruption into a reference archive, then starts
 ``python -m gazette_cli.main ingest <folder>`` again and again against one
-``GAZETTE_HOME`` and SIGKILLs it after a random delay spread over the expected rest of
-the batch. After every kill:
+``GAZETTE_HOME`` and SIGKILLs it at a random point of the batch (see below).
+After every kill:
 
 * the archive opens and ``Archive.check()`` is empty (documents vs index vs files);
 * every recorded file has exactly the documents the reference has for it, and every
@@ -14,10 +14,13 @@ the batch. After every kill:
 * stored copies that no record points to (the copy is made before the transaction)
   are counted and reported — ``check()`` does not flag them and re-ingest reuses them.
 
-Delays are drawn from the whole batch's time. A run that finishes before its kill ends
-a round (checked like a kill); the next round starts from an empty home, so kills land
-all over the batch rather than piling up before its last file. After ``--kills`` kills, an uninterrupted run
-completes the batch and its export must equal the reference export.
+Every other kill waits until a random number of files is recorded (polling the archive
+read-only), so kills land while files are written even when start-up is most of a short
+batch's time; the others come after a delay drawn from the whole batch's time. A run
+that finishes before its kill ends a round (checked like a kill); the next round starts
+from an empty home, so kills land all over the batch rather than piling up before its
+last file. After ``--kills`` kills, an uninterrupted run completes the batch and its
+export must equal the reference export.
 
 Server variant (``--server-kills``). Starts ``gazette serve`` on the reference archive
 with a write token, streams ``POST /api/v1/documents/{id}/status`` writes from two
@@ -37,6 +40,7 @@ import os
 import random
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -105,6 +109,42 @@ def compare(state: dict, ref: dict) -> list[str]:
     return out
 
 
+def recorded_files(home: Path) -> int:
+    """Files recorded in ``home``'s archive, read without writing (0 before it exists)."""
+    db = home / "archive.sqlite3"
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1.0)
+        try:
+            return conn.execute("SELECT count(*) FROM files").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:  # created but not yet initialised
+        return 0
+
+
+def wait_for_files(proc: subprocess.Popen, home: Path, target: int, *, timeout: float) -> None:
+    """Wait until ``home`` holds ``target`` recorded files while ``proc`` still runs.
+
+    Raises ``TimeoutExpired`` as soon as the count is reached with ``proc`` running (the
+    caller kills it, as after a timed wait), or after ``timeout``. Returns normally once
+    ``proc`` has ended first.
+    """
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if recorded_files(home) >= target:
+            if proc.poll() is None:
+                raise subprocess.TimeoutExpired(proc.args, time.monotonic() - t0)
+            break
+        if proc.poll() is not None:
+            break
+        time.sleep(0.002)
+    else:
+        raise subprocess.TimeoutExpired(proc.args, timeout)
+    proc.wait()
+
+
 def _session_processes(sid: int) -> list[int]:
     """Live processes of session ``sid`` (the killed batch and any orphaned workers)."""
     pids = []
@@ -148,12 +188,21 @@ def crash_ingest(folder: Path, work: Path, kills: int, rng: random.Random, *, ti
     rounds, completed_rounds, orphan_workers, max_orphan_files = 1, 0, 0, 0
     home = work / "crash-1"
     while len(kill_log) < kills:
-        # A delay anywhere in a whole batch's time (startup included): on a partly
-        # ingested home the run is shorter and may finish first, which ends the round.
+        # Every other kill waits for a random number of files to be recorded, so some
+        # kills land while files are being written however short the batch is next to
+        # its start-up. The others come after a delay anywhere in a whole batch's time
+        # (start-up included): on a partly ingested home the run is shorter and may
+        # finish first, which ends the round.
+        before = recorded_files(home)
+        target = rng.randint(before + 1, total - 1) if len(kill_log) % 2 and before + 1 < total else None
         delay = rng.uniform(0.3, ref_seconds + 0.5)
         proc = ingest_cmd(folder, home, ingest_timeout=timeout)
+        started = time.monotonic()
         try:
-            proc.wait(timeout=delay)
+            if target is None:
+                proc.wait(timeout=delay)
+            else:
+                wait_for_files(proc, home, target, timeout=ref_seconds * 4 + 30)
             completed_rounds += 1
             state = snapshot(home)
             problems = compare(state, ref)
@@ -164,6 +213,7 @@ def crash_ingest(folder: Path, work: Path, kills: int, rng: random.Random, *, ti
             home = work / f"crash-{rounds}"
             continue
         except subprocess.TimeoutExpired:
+            delay = time.monotonic() - started
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
             proc.stdout.close()
@@ -182,14 +232,15 @@ def crash_ingest(folder: Path, work: Path, kills: int, rng: random.Random, *, ti
         done_files = len(state["files"])
         max_orphan_files = max(max_orphan_files, len(state["orphans"]))
         kill_log.append({
-            "round": rounds, "delay_s": round(delay, 2), "files_recorded": done_files,
+            "round": rounds, "delay_s": round(delay, 2), "files_target": target, "files_recorded": done_files,
             "documents": len(state["docs"]), "orphan_stored_files": len(state["orphans"]),
             "orphan_workers": len(left), "problems": problems,
         })
         errors += [f"kill {len(kill_log)} (after {delay:.1f} s): {p}" for p in problems]
         if left:
             errors.append(f"kill {len(kill_log)}: {len(left)} parser worker(s) outlived the killed batch")
-        log(f"kill {len(kill_log):3d} after {delay:5.1f} s: {done_files}/{total} files, "
+        log(f"kill {len(kill_log):3d} after {delay:5.2f} s{'' if target is None else f' (at {target} files)'}: "
+            f"{done_files}/{total} files, "
             f"{len(state['docs'])} documents, {len(state['orphans'])} orphan stored files, "
             f"{len(problems)} problems")
 
