@@ -27,7 +27,7 @@ from gazette.backends import SearchBackend, SearchQuery, SearchResult, open_back
 from gazette.errors import GazetteError, IntegrityError, ParseError
 from gazette.model import Document, GazetteIssue, StatusEvent
 from gazette.settings import Settings, get_settings
-from gazette.store import Store, doc_number_key, title_key
+from gazette.store import Store, copy_in, doc_number_key, title_key
 
 
 class RepealClause(Protocol):
@@ -124,13 +124,19 @@ class Archive:
         documents: list[Document],
         issue: GazetteIssue | None = None,
         repeals: dict[str, list[RepealClause]] | None = None,
+        copied: bool = False,
     ) -> SaveOutcome:
-        """Store and index one parsed source file atomically (see module docstring)."""
+        """Store and index one parsed source file atomically (see module docstring).
+
+        ``copied``: the caller has just copied the file into the store for this save
+        (:func:`gazette.store.copy_in`, as ingest workers do), so a failed save removes
+        that copy as it removes one made here; the copy is made here when missing.
+        """
         if self.store.has_file(sha256):
             return SaveOutcome("unchanged")
         suffix = path.suffix.lower() or ".pdf"
-        copied_now = not self.store.stored_path(sha256, suffix).exists()
-        stored = self.store.store_file(path, sha256, suffix=suffix)
+        stored, copied_here = copy_in(self.store.files_dir, path, sha256, suffix)
+        copied_now = copied or copied_here
         try:
             outcome = self._save(path, sha256, kind, page_count, documents, issue, repeals, stored)
         except BaseException:

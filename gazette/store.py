@@ -123,6 +123,37 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def stored_path(files_dir: Path, sha256: str, suffix: str = ".pdf") -> Path:
+    """Where a store whose files live in ``files_dir`` keeps the file with this hash."""
+    return files_dir / sha256[:2] / f"{sha256}{suffix}"
+
+
+def copy_in(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf") -> tuple[Path, bool]:
+    """Copy ``source`` into the content-addressed files of a store; ``(path, copied)``.
+
+    Durable and atomic: the copy is written to a temporary name, flushed to disk and
+    renamed, so the stored path holds the whole file or nothing. Idempotent: when the
+    path exists already nothing is written and ``copied`` is false. Needs no database
+    connection, so ingest workers copy their file while the archive saves another
+    (:meth:`gazette.archive.Archive.save_source` accepts the copy, ``copied=True``).
+    """
+    target = stored_path(files_dir, sha256, suffix)
+    if target.exists():
+        return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target, True
+
+
 class Store:
     """Access to one archive file. Cheap to create; safe to share across threads."""
 
@@ -203,25 +234,11 @@ class Store:
 
     def stored_path(self, sha256: str, suffix: str = ".pdf") -> Path:
         """Where the store keeps (or would keep) the file with this hash."""
-        return self.files_dir / sha256[:2] / f"{sha256}{suffix}"
+        return stored_path(self.files_dir, sha256, suffix)
 
     def store_file(self, source: Path, sha256: str, suffix: str = ".pdf") -> Path:
         """Copy a source file into the content-addressed store (atomic rename)."""
-        target = self.stored_path(sha256, suffix)
-        if target.exists():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-                shutil.copyfileobj(src, out)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return copy_in(self.files_dir, source, sha256, suffix)[0]
 
     def record_file(self, *, sha256: str, name: str, size: int, kind: str, page_count: int, stored_path: Path | None) -> None:
         with self.transaction() as conn:

@@ -4,8 +4,9 @@ Contract: every input file ends as ``ingested``, ``unchanged`` (its sha256 is al
 archived) or ``failed`` with a one-line reason; a failure never stops the batch and
 never leaves part of that file in the archive (see :meth:`gazette.archive.Archive.save_source`).
 Parsing runs in isolated worker processes (see :mod:`gazette_cli.workers`) with a
-time and memory limit per file, ``workers`` at a time so both cores are used; saving
-is done by this process, one transaction per file.
+time and memory limit per file, ``workers`` at a time so both cores are used; a worker
+also copies its parsed file into the archive's store. Saving is done by this process,
+one transaction per file.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from gazette.archive import Archive
 from gazette.errors import BackendUnavailable, GazetteError
+from gazette.store import copy_in
 from gazette_cli.workers import run_isolated
 
 SOURCE_SUFFIXES = {".pdf", ".ofd"}
@@ -50,10 +53,20 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _parse(path: Path):
+def _parse_and_copy(files_dir: Path, item: tuple[Path, str]):
+    """A worker's job: parse the file, then copy it into the archive's store.
+
+    Returns ``(parsed, copied)``. Copying here (durably, see
+    :func:`gazette.store.copy_in`) keeps the file copy and its flush to disk out of
+    the parent, which saves every file one after another and would otherwise be the
+    stage the workers wait for. A file that fails to parse is not copied.
+    """
     from ingest.pipeline import parse_file
 
-    return parse_file(path)
+    path, digest = item
+    parsed = parse_file(path)
+    _, copied = copy_in(files_dir, path, digest, path.suffix.lower() or ".pdf")
+    return parsed, copied
 
 
 def _warm_up() -> None:
@@ -116,7 +129,7 @@ def ingest_paths(
             continue
         todo.append((path, digest))
 
-    def save(path: Path, digest: str, parsed) -> None:
+    def save(path: Path, digest: str, parsed, copied: bool) -> None:
         try:
             result = archive.save_source(
                 path=path,
@@ -126,6 +139,7 @@ def ingest_paths(
                 documents=parsed.documents,
                 issue=parsed.issue,
                 repeals=parsed.repeals,
+                copied=copied,
             )
         except BackendUnavailable:
             raise
@@ -143,15 +157,14 @@ def ingest_paths(
         _warm_up()
     done: dict[int, tuple[Path, object, BaseException | None]] = {}
     next_to_save = 0
-    for path, parsed, error in run_isolated(
-        _parse, [p for p, _ in todo], workers=workers, timeout=timeout, memory_mb=memory_mb
-    ):
-        done[order[path]] = (path, parsed, error)
+    job = partial(_parse_and_copy, archive.store.files_dir)
+    for (path, _), result, error in run_isolated(job, todo, workers=workers, timeout=timeout, memory_mb=memory_mb):
+        done[order[path]] = (path, result, error)
         while next_to_save in done:
-            path, parsed, error = done.pop(next_to_save)
+            path, result, error = done.pop(next_to_save)
             if error is not None:
                 finish(FileOutcome(path, "failed", _reason(error)))
             else:
-                save(path, todo[next_to_save][1], parsed)
+                save(path, todo[next_to_save][1], *result)
             next_to_save += 1
     return outcomes

@@ -134,6 +134,15 @@ def test_bad_input_is_reported_and_the_batch_goes_on(tmp_path, samples):
         assert outcomes[name]["reason"] and "\n" not in outcomes[name]["reason"], name
     assert "encrypt" in outcomes["encrypted.pdf"]["reason"].lower() or "password" in outcomes["encrypted.pdf"]["reason"].lower()
     assert "archive is consistent (1 documents)" in run(home, "check").stdout
+    # the workers copy what they parsed into the store; nothing of a failed file is kept
+    from gazette.archive import Archive
+    from gazette.settings import Settings
+
+    with Archive(Settings(home=home)) as archive:
+        (recorded,) = archive.store.files()
+        assert (home / recorded["stored_path"]).read_bytes() == good.read_bytes()
+        assert archive.orphan_files() == []
+        assert [p.name for p in archive.store.files_dir.rglob("*") if p.is_file()] == [Path(recorded["stored_path"]).name]
 
 
 def test_catalogue_command(home, tmp_path):

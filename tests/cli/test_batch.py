@@ -1,0 +1,50 @@
+"""Batch ingest (gazette_cli.batch): the workers copy files into the store, and a file
+whose save fails leaves neither records nor its copy behind while the batch goes on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gazette.archive import Archive
+from gazette.errors import IntegrityError
+from gazette.settings import Settings
+from gazette_cli.batch import ingest_paths
+from gazette_cli.main import app
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> list[Path]:
+    d = tmp_path_factory.mktemp("samples")
+    result = CliRunner().invoke(app, ["samples", str(d)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return sorted((d / "docs").glob("*.pdf"))[:3]
+
+
+def test_a_failed_save_removes_the_copy_its_worker_made(tmp_path, pdfs, monkeypatch):
+    archive = Archive(Settings(home=tmp_path / "home"))
+    index = archive.backend.index
+    refused = pdfs[1].name
+
+    def index_refusing_one_file(docs):
+        docs = list(docs)
+        if any(d.source_file == refused for d in docs):
+            raise IntegrityError("refused for the test")
+        return index(docs)
+
+    monkeypatch.setattr(archive.backend, "index", index_refusing_one_file)
+    outcomes = {o.path.name: o for o in ingest_paths(archive, pdfs, workers=2)}
+    assert outcomes[refused].status == "failed" and "refused for the test" in outcomes[refused].reason
+    assert all(outcomes[p.name].status == "ingested" for p in pdfs if p.name != refused)
+    stored = sorted(p.name for p in archive.store.files_dir.rglob("*") if p.is_file())
+    recorded = sorted(Path(f["stored_path"]).name for f in archive.store.files())
+    assert stored == recorded and len(recorded) == len(pdfs) - 1
+    assert archive.orphan_files() == [] and archive.check() == []
+
+    monkeypatch.undo()
+    again = ingest_paths(archive, pdfs, workers=2)
+    assert sorted(o.status for o in again) == ["ingested"] + ["unchanged"] * (len(pdfs) - 1)
+    assert len(archive.store.files()) == len(pdfs) and archive.orphan_files() == []
+    archive.close()
