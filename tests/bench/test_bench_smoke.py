@@ -52,5 +52,7 @@ def test_run_all_small(tmp_path, corpus_dir):
     assert {"word", "short", "phrase", "filtered", "faceted"} <= set(
         results["search"]["search"]["sqlite_300"]
     )
-    assert all(run["requests"] > 0 for run in results["api"]["runs"].values())
+    assert results["api"]["result_cache"] is False and results["api_cached"]["result_cache"] is True
+    for api in (results["api"], results["api_cached"]):
+        assert all(run["requests"] > 0 for run in api["runs"].values())
     assert "Search latency" in proc.stdout
