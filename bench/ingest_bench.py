@@ -54,8 +54,9 @@ gathers thousands), beside the same into an archive with none.
 
 Segmenter: MB/s of :func:`gazette.analysis.words` (jieba search mode, user dictionary)
 on corpus text in one process and in ``--workers`` processes, and of ``jieba_fast``
-when installed, with whether its output is identical. Peak RSS of the ingest parent
-and of its worker children.
+when installed, with whether its output is identical. Peak RSS of ``gazette ingest``
+and of its parser workers, each font set's files ingested once more by that command
+in a process of its own.
 
     python bench/ingest_bench.py --pdfs 200
     python bench/ingest_bench.py --fonts ttf
@@ -66,14 +67,17 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-from common import corpus_records, default_work, log, paragraphs_of, peak_rss_mb, table
+from common import corpus_records, default_work, log, paragraphs_of, table
 
 #: The font sets the bench can render, with what each stands for.
 FONT_SETS = {
@@ -222,9 +226,39 @@ def end_to_end(files_dir: Path, pages: int, workers: int, repeat: int, work: Pat
         "workers_cpu_ms_per_page": round(best["workers_cpu_ms_per_page"], 2),
         "documents": best["documents"],
         "failed_files": best["failed"],
-        "parent_peak_rss_mb": peak_rss_mb(),
-        "worker_peak_rss_mb": peak_rss_mb(children=True),
+        **ingest_memory(files_dir, workers, work),
     }
+
+
+#: Runs `gazette ingest` in this fresh process, then reports its peak RSS and its
+#: children's (the parser workers') on the last line of stderr.
+_MEMORY_PROBE = """
+import json, resource, sys
+from gazette_cli.main import app
+try:
+    app(["ingest", "--json", "--workers", sys.argv[2], sys.argv[1]])
+except SystemExit as exc:
+    if exc.code:
+        raise
+peak = lambda who: round(resource.getrusage(who).ru_maxrss / 1024, 1)
+print(json.dumps([peak(resource.RUSAGE_SELF), peak(resource.RUSAGE_CHILDREN)]), file=sys.stderr)
+"""
+
+
+def ingest_memory(files_dir: Path, workers: int, work: Path) -> dict:
+    """Peak RSS (MB) of ``gazette ingest`` on ``files_dir`` and of its parser workers,
+    in a process of its own: this one has rendered PDFs and run the baselines' pools,
+    whose peaks its own counters would report."""
+    with tempfile.TemporaryDirectory(dir=work, prefix="archive-") as tmp:
+        env = {**os.environ, "GAZETTE_HOME": str(Path(tmp) / "archive"), "PYTHONPATH": str(HERE.parent)}
+        proc = subprocess.run(
+            [sys.executable, "-c", _MEMORY_PROBE, str(files_dir), str(workers)],
+            env=env, capture_output=True, text=True, check=False, cwd=HERE.parent,
+        )
+    if proc.returncode != 0:
+        raise SystemExit(f"gazette ingest failed on {files_dir} (exit {proc.returncode}): {proc.stderr[-2000:]}")
+    parent, children = json.loads(proc.stderr.strip().splitlines()[-1])
+    return {"parent_peak_rss_mb": parent, "worker_peak_rss_mb": children}
 
 
 # -- saving with repeal clauses waiting ------------------------------------------------------
@@ -444,7 +478,8 @@ def render_set(name: str, result: dict) -> list[str]:
     e2e = result["end to end (ingest_paths)"]
     lines.append(
         f"{name}: CPU per page in that run: parent (saving) {e2e['parent_cpu_ms_per_page']} ms, "
-        f"workers (parsing) {e2e['workers_cpu_ms_per_page']} ms"
+        f"workers (parsing) {e2e['workers_cpu_ms_per_page']} ms; peak RSS of `gazette ingest` "
+        f"{e2e['parent_peak_rss_mb']} MB, of a worker {e2e['worker_peak_rss_mb']} MB"
     )
     return lines
 
