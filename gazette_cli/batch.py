@@ -24,6 +24,11 @@ from gazette_cli.workers import run_isolated
 
 SOURCE_SUFFIXES = {".pdf", ".ofd"}
 
+#: Parsed files that may wait, in memory and copied into the store, for an earlier
+#: file still being parsed (files are saved in input order): past this many, no
+#: further file is started until that one is done.
+LOOKAHEAD = 32
+
 
 @dataclass
 class FileOutcome:
@@ -36,12 +41,23 @@ class FileOutcome:
 
 def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named directly (any suffix: a wrong one gets a clear rejection) and the
-    PDF/OFD files found under named folders, in a stable order."""
+    PDF/OFD files found under named folders, in a stable order; a file reached twice
+    (named and inside a named folder, or through a link) once, where first reached."""
+    seen: set[Path] = set()
+
+    def first_time(f: Path) -> bool:
+        key = f.resolve()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            yield from sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES)
-        else:
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES)
+            yield from (f for f in found if first_time(f))
+        elif first_time(p):
             yield p
 
 
@@ -53,7 +69,7 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _parse_and_copy(files_dir: Path, item: tuple[Path, str]):
+def _parse_and_copy(files_dir: Path, item: tuple[int, Path, str]):
     """A worker's job: parse the file, then copy it into the archive's store.
 
     Returns ``(parsed, copied)``. Copying here (durably, see
@@ -63,7 +79,7 @@ def _parse_and_copy(files_dir: Path, item: tuple[Path, str]):
     """
     from ingest.pipeline import parse_file
 
-    path, digest = item
+    _, path, digest = item
     parsed = parse_file(path)
     _, copied = copy_in(files_dir, path, digest, path.suffix.lower() or ".pdf")
     return parsed, copied
@@ -152,19 +168,27 @@ def ingest_paths(
 
     # Parsing finishes in any order; saving follows the input order, so the archive
     # (and its exports) come out the same however the workers were scheduled.
-    order = {path: i for i, (path, _) in enumerate(todo)}
     if todo:
         _warm_up()
-    done: dict[int, tuple[Path, object, BaseException | None]] = {}
+    done: dict[int, tuple[object, BaseException | None]] = {}
     next_to_save = 0
     job = partial(_parse_and_copy, archive.store.files_dir)
-    for (path, _), result, error in run_isolated(job, todo, workers=workers, timeout=timeout, memory_mb=memory_mb):
-        done[order[path]] = (path, result, error)
+    results = run_isolated(
+        job,
+        [(i, path, digest) for i, (path, digest) in enumerate(todo)],
+        workers=workers,
+        timeout=timeout,
+        memory_mb=memory_mb,
+        hold=lambda: len(done) >= LOOKAHEAD,
+    )
+    for (i, _, _), result, error in results:
+        done[i] = (result, error)
         while next_to_save in done:
-            path, result, error = done.pop(next_to_save)
+            result, error = done.pop(next_to_save)
+            path, digest = todo[next_to_save]
             if error is not None:
                 finish(FileOutcome(path, "failed", _reason(error)))
             else:
-                save(path, todo[next_to_save][1], *result)
+                save(path, digest, *result)
             next_to_save += 1
     return outcomes

@@ -158,6 +158,7 @@ def run_isolated(
     workers: int = 2,
     timeout: float = 120.0,
     memory_mb: int | None = 2048,
+    hold: Callable[[], bool] | None = None,
 ) -> Iterator[tuple[Any, Any, BaseException | None]]:
     """Yield ``(item, result, error)`` for each item; exactly one of result/error is set.
 
@@ -165,11 +166,33 @@ def run_isolated(
     ahead to a worker that then dies or retires goes back to the front of the queue.
     An input's time limit runs from the moment the one before it on that worker was
     answered (or from its sending, on an idle worker).
+
+    ``items`` are drawn as workers need them. While ``hold()`` is true, no new one is
+    drawn as long as some worker is busy (back-pressure: a caller that handles results
+    in input order keeps few of them waiting behind a slow input); inputs handed back
+    by a dead worker are sent regardless, and so is the next one when every worker is
+    idle, so a hold never stalls the run.
     """
     ctx = mp.get_context("fork")
-    pending = deque(items)
+    source = iter(items)
+    pending: deque = deque()  # inputs handed back, then at most one drawn from source
+    exhausted = False
     live: list[_Worker] = []
     size = max(1, workers)
+
+    def can_send() -> bool:
+        """Whether an input can be sent now (``pending[0]``), drawing one if allowed."""
+        nonlocal exhausted
+        if pending:
+            return True
+        if exhausted or (hold is not None and hold() and any(w.queue for w in live)):
+            return False
+        try:
+            pending.append(next(source))
+        except StopIteration:
+            exhausted = True
+            return False
+        return True
 
     def spawn() -> _Worker:
         here, there = ctx.Pipe(duplex=True)
@@ -199,7 +222,7 @@ def run_isolated(
         """Every worker one input (fresh forks up to ``workers``), then one ahead each."""
         for depth in range(1, AHEAD + 2):
             for worker in list(live):
-                while pending and len(worker.queue) < depth and worker.served + len(worker.queue) < RECYCLE:
+                while len(worker.queue) < depth and worker.served + len(worker.queue) < RECYCLE and can_send():
                     if send(worker, pending[0]):
                         pending.popleft()
                         continue
@@ -208,7 +231,7 @@ def run_isolated(
                         _retire(worker)
                         first(spawn())
                     break  # a busy one: its death is read from its pipe
-            while depth == 1 and pending and len(live) < size:
+            while depth == 1 and len(live) < size and can_send():
                 first(spawn())
 
     def first(worker: _Worker) -> None:
@@ -225,7 +248,7 @@ def run_isolated(
             _retire(worker)
 
     try:
-        while pending or any(w.queue for w in live):
+        while any(w.queue for w in live) or can_send():
             fill()
             busy = [w for w in live if w.queue]
             now = time.monotonic()

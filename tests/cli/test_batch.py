@@ -48,3 +48,19 @@ def test_a_failed_save_removes_the_copy_its_worker_made(tmp_path, pdfs, monkeypa
     assert sorted(o.status for o in again) == ["ingested"] + ["unchanged"] * (len(pdfs) - 1)
     assert len(archive.store.files()) == len(pdfs) and archive.orphan_files() == []
     archive.close()
+
+
+def test_a_file_named_twice_is_ingested_once_and_the_batch_goes_on(tmp_path, pdfs):
+    """Named directly and inside a named folder: one outcome per file, every file saved
+    (keying the batch's order by path once lost the whole batch without a word)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in pdfs:
+        (folder / p.name).write_bytes(p.read_bytes())
+    twice = folder / pdfs[1].name
+    archive = Archive(Settings(home=tmp_path / "home"))
+    outcomes = ingest_paths(archive, [twice, folder, tmp_path / "in" / ".." / "in" / pdfs[1].name], workers=2)
+    assert [o.path.name for o in outcomes] == [pdfs[1].name] + [p.name for p in pdfs if p != pdfs[1]]
+    assert all(o.status == "ingested" for o in outcomes)
+    assert len(archive.store.files()) == len(pdfs) and archive.check() == []
+    archive.close()

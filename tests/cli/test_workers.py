@@ -114,3 +114,46 @@ def test_a_worker_is_replaced_after_recycle_inputs(monkeypatch):
     monkeypatch.setattr(workers, "RECYCLE", 3)
     pids = [result for _, result, _ in run_isolated(_job, ["pid"] * 7, workers=1, timeout=5)]
     assert pids[0] == pids[1] == pids[2] != pids[3] == pids[4] == pids[5] != pids[6]
+
+
+def _mark_start(item: tuple[str, int]) -> int:
+    folder, k = item
+    open(os.path.join(folder, f"started-{k}"), "w").close()
+    if k == 0:
+        time.sleep(1.0)
+    return k
+
+
+def _started_when_first_arrives(folder, hold_at: int | None) -> int:
+    """Run 40 inputs, the first slow; the caller keeps later results waiting until the
+    first arrives (as ingest saves in input order). Inputs started by then."""
+    waiting: list[int] = []
+    hold = (lambda: len(waiting) >= hold_at) if hold_at is not None else None
+    items = [(str(folder), k) for k in range(40)]
+    for _, k, error in run_isolated(_mark_start, items, workers=2, timeout=10, hold=hold):
+        assert error is None
+        if k == 0:
+            return len(os.listdir(folder))
+        waiting.append(k)
+    raise AssertionError("the first input never arrived")
+
+
+def test_hold_keeps_results_from_piling_up_behind_a_slow_input(tmp_path):
+    """With a hold, no new input starts while the caller's backlog is full: what runs
+    ahead of a slow input is bounded by the backlog plus what workers hold."""
+    from gazette_cli.workers import AHEAD
+
+    (tmp_path / "free").mkdir()
+    (tmp_path / "held").mkdir()
+    assert _started_when_first_arrives(tmp_path / "free", None) == 40
+    assert _started_when_first_arrives(tmp_path / "held", 4) <= 1 + 4 + 2 * (AHEAD + 1)
+
+
+def test_a_hold_never_stalls_the_run():
+    """Even a hold that never lets go: the next input is sent when every worker is idle,
+    and inputs handed back by a dead worker are served."""
+    items = ["pid", "die", "pid", "raise", "pid", "ok"]
+    outcomes = list(run_isolated(_job, items, workers=2, timeout=5, hold=lambda: True))
+    assert sorted(item for item, _, _ in outcomes) == sorted(items)
+    errors = {item: error for item, _, error in outcomes}
+    assert isinstance(errors["die"], WorkerFailed) and isinstance(errors["raise"], NotAPDF)
