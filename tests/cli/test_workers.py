@@ -120,7 +120,7 @@ def _mark_start(item: tuple[str, int]) -> int:
     folder, k = item
     open(os.path.join(folder, f"started-{k}"), "w").close()
     if k == 0:
-        time.sleep(1.0)
+        time.sleep(1.5)  # ample for the 39 others to run when nothing holds them
     return k
 
 
