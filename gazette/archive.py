@@ -481,7 +481,7 @@ class Archive:
         counts = {"documents": 0, "issues": 0, "files": 0, "repeal_clauses": 0}
         for line in _read_lines(source / "files.jsonl"):
             f = json.loads(line)
-            stored = self.store.store_file(source / "files" / f["stored_name"], f["sha256"], suffix=Path(f["stored_name"]).suffix)
+            stored, _ = copy_in(self.store.files_dir, source / "files" / f["stored_name"], f["sha256"], Path(f["stored_name"]).suffix)
             self.store.record_file(
                 sha256=f["sha256"], name=f["name"], size=f["size"], kind=f["kind"],
                 page_count=f["page_count"], stored_path=stored,

@@ -123,11 +123,6 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def stored_path(files_dir: Path, sha256: str, suffix: str = ".pdf") -> Path:
-    """Where a store whose files live in ``files_dir`` keeps the file with this hash."""
-    return files_dir / sha256[:2] / f"{sha256}{suffix}"
-
-
 def copy_in(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf") -> tuple[Path, bool]:
     """Copy ``source`` into the content-addressed files of a store; ``(path, copied)``.
 
@@ -137,7 +132,7 @@ def copy_in(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf") ->
     connection, so ingest workers copy their file while the archive saves another
     (:meth:`gazette.archive.Archive.save_source` accepts the copy, ``copied=True``).
     """
-    target = stored_path(files_dir, sha256, suffix)
+    target = files_dir / sha256[:2] / f"{sha256}{suffix}"
     if target.exists():
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -231,14 +226,6 @@ class Store:
     # -- files ---------------------------------------------------------------------
     def has_file(self, sha256: str) -> bool:
         return self.conn.execute("SELECT 1 FROM files WHERE sha256=?", (sha256,)).fetchone() is not None
-
-    def stored_path(self, sha256: str, suffix: str = ".pdf") -> Path:
-        """Where the store keeps (or would keep) the file with this hash."""
-        return stored_path(self.files_dir, sha256, suffix)
-
-    def store_file(self, source: Path, sha256: str, suffix: str = ".pdf") -> Path:
-        """Copy a source file into the content-addressed store (atomic rename)."""
-        return copy_in(self.files_dir, source, sha256, suffix)[0]
 
     def record_file(self, *, sha256: str, name: str, size: int, kind: str, page_count: int, stored_path: Path | None) -> None:
         with self.transaction() as conn:
