@@ -32,6 +32,7 @@ __all__ = [
     "Cleaned",
     "Paragraph",
     "clean_pages",
+    "compact",
     "drop_cjk_spaces",
     "join_lines",
     "page_number_of",
@@ -44,6 +45,7 @@ _CJK = "\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0\u3000]+(?=[{_CJK}])")
 _CJK_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65“”‘’…—"
 _PUNCT_SPACE = re.compile(rf"(?<=[{_CJK_PUNCT}])[ \t\u00a0\u3000]+|[ \t\u00a0\u3000]+(?=[{_CJK_PUNCT}])")
+_ANY_SPACE = re.compile(r"[ \t\u00a0\u3000]")
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—\-–－~～一_·•]+\s*)?(?:第\s*)?(?P<n>\d{1,4})\s*(?:页)?(?:\s*[/／]\s*\d{1,4}|\s*共\s*\d{1,4}\s*页)?\s*(?:[—\-–－~～一_·•]+)?\s*$"
@@ -65,6 +67,8 @@ SMALL_PRINT = 0.7
 def drop_cjk_spaces(text: str) -> str:
     """Remove spaces between two CJK characters (letter-spaced lines, 静 乐 县) and
     next to full-width punctuation; spaces between ASCII words stay."""
+    if not _ANY_SPACE.search(text):  # most lines: nothing to drop, skip both scans
+        return text
     return _PUNCT_SPACE.sub("", _CJK_SPACE.sub("", text))
 
 
@@ -82,6 +86,11 @@ def undouble(text: str) -> str:
     return text
 
 
+def compact(text: str) -> str:
+    """``text`` without white space (str.split's white space is re's ``\\s``)."""
+    return "".join(text.split())
+
+
 def page_number_of(text: str) -> int | None:
     """The page number a footer line prints (— 3 —, -3-, 第3页, 3, 3/12), else ``None``."""
     m = _PAGE_NUMBER.match(text)
@@ -91,13 +100,12 @@ def page_number_of(text: str) -> int | None:
     return n if 0 < n < 10000 else None
 
 
-_BLANKS = re.compile(r"\s+")
 _NUMERALS = re.compile(r"[\d〇零一二三四五六七八九十]+")
 
 
 def _shape(text: str) -> str:
     """A line's text with digits (ASCII and Chinese) blanked, to spot repeating headers."""
-    return _NUMERALS.sub("#", _BLANKS.sub("", text))
+    return _NUMERALS.sub("#", compact(text))
 
 
 @dataclass
@@ -223,7 +231,7 @@ def text_block(lines: list[Line]) -> TextBlock | None:
     return TextBlock(left, right, float(size))
 
 
-@dataclass
+@dataclass(slots=True)
 class Paragraph:
     """Lines joined into one paragraph; ``lines`` keeps their geometry."""
 

@@ -41,7 +41,7 @@ from ingest.recover import recover_pages
 __all__ = ["Line", "PageText", "Extraction", "extract", "extract_with_pdfplumber", "read_pdf_bytes", "plain_text"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One printed line of text.
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from gazette.dates import find_dates
 from gazette.docnumber import find_doc_numbers
 from gazette.model import Attachment, Disclosure, DocNumber
-from ingest.clean import Paragraph, TextBlock, join_lines, text_block
+from ingest.clean import compact as _compact, Paragraph, TextBlock, join_lines, text_block
 from ingest.extract import Line
 
 __all__ = ["ParsedDocument", "parse_document", "infer_doc_type", "infer_disclosure", "looks_normative"]
@@ -144,13 +144,6 @@ def looks_normative(title: str, text: str, *, has_period: bool = False, registra
 
 
 # ------------------------------------------------------------------------ helpers
-
-
-_BLANKS = re.compile(r"\s+")
-
-
-def _compact(text: str) -> str:
-    return _BLANKS.sub("", text)
 
 
 #: The longest line that can be nothing but a date once blanks are removed: the

@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gazette.dates import find_dates
-from ingest.clean import Cleaned, TextBlock, text_block
+from ingest.clean import compact as _compact, Cleaned, TextBlock, text_block
 from ingest.extract import Line, PageText
 
 __all__ = ["IssueInfo", "TocItem", "ArticleLines", "IssueLayout", "detect_issue", "parse_toc", "split_issue"]
@@ -68,10 +68,6 @@ class IssueLayout:
     toc_pages: list[int] = field(default_factory=list)
     articles: list[ArticleLines] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def _compact(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def detect_issue(cleaned: Cleaned) -> IssueInfo | None:

@@ -49,9 +49,9 @@ def test_run_all_small(tmp_path, corpus_dir):
     # The ttf set needs a CJK TrueType font; without one it is skipped with a note.
     measured = [s for s in ingest.values() if "skipped" not in s]
     assert all(s["end to end (ingest_paths)"]["failed_files"] == 0 for s in measured)
-    assert {"word", "short", "phrase", "filtered", "faceted"} <= set(
-        results["search"]["search"]["sqlite_300"]
-    )
+    sqlite_300 = results["search"]["search"]["sqlite_300"]
+    assert {"word", "short", "phrase", "filtered", "faceted"} <= set(sqlite_300)
+    assert 2 <= sqlite_300["warm_up"]["rounds"] <= 40
     assert results["api"]["result_cache"] is False and results["api_cached"]["result_cache"] is True
     for api in (results["api"], results["api_cached"]):
         assert all(run["requests"] > 0 for run in api["runs"].values())

@@ -27,6 +27,16 @@ def test_cjk_spaces_dropped_ascii_kept() -> None:
     assert drop_cjk_spaces("静 乐 县　人民政府 ， 2022 年 v1 2") == "静乐县人民政府，2022 年 v1 2"
 
 
+@pytest.mark.parametrize("space", [" ", "\t", "\u00a0", "\u3000", " \u3000\t"])
+def test_every_kind_of_space_between_cjk_is_dropped(space: str) -> None:
+    assert drop_cjk_spaces(f"静{space}乐县{space}，") == "静乐县，"
+
+
+def test_a_line_without_spaces_is_unchanged() -> None:
+    line = "为进一步加强行政规范性文件管理，制定本办法。"
+    assert drop_cjk_spaces(line) == line
+
+
 def test_undouble() -> None:
     assert undouble("静静乐乐县县人人民民政政府府") == "静乐县人民政府"
     assert undouble("看看这个") == "看看这个"
