@@ -126,12 +126,14 @@ WARM_MIN, WARM_MAX, WARM_STEADY, WARM_GAIN = 2, 40, 3, 0.05
 def warm_up(backend) -> dict:
     """Run every query of :data:`KINDS` in rounds until round times stop falling.
 
-    Elasticsearch's JVM compiles its search code as queries arrive: right after a
-    start (or a build, which warms only the indexing code) a round of all kinds took
-    1.63 s and 1.97 s of server CPU, falling over about six rounds to 0.34 s and
-    0.37 s. One pass per kind left the first timed rounds inside that slope, so the
-    steady-state latency the targets are about is measured after this instead. The
-    first round is returned too: it is what the first searches after a start cost.
+    Elasticsearch gets faster over its first few hundred searches after a start (or
+    a build, which warms only the indexing code): its JVM compiles the search code as
+    queries arrive, and its query cache admits filters once they repeat. A round of
+    all kinds took 1.63 s and 1.97 s of server CPU at first, falling over about six
+    rounds to 0.34 s and 0.37 s. One pass per kind left the first timed rounds inside
+    that slope, so the steady state the targets are about is measured after this
+    instead. The first round is returned too: what the first searches after a start
+    cost.
     """
     queries = [q for kind in KINDS for q in queries_of(kind)]
     times: list[float] = []
