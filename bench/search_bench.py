@@ -8,7 +8,8 @@
 * **Search**: on the cached archives of each ``--sizes`` (see ``bench/archive_build.py``),
   every query of :data:`KINDS` is run ``--rounds`` times per backend after a warm-up
   (:func:`warm_up`: rounds of all queries until round times stop falling, which
-  Elasticsearch's JVM needs; the first round's figures are reported), in-process through the backend's ``search`` (page 1, 10 hits, highlights
+  Elasticsearch needs after a start; the first round's figures are reported),
+  in-process through the backend's ``search`` (page 1, 10 hits, highlights
   included); p50/p95/p99 per kind. The SQLite result cache is off unless ``--cache``
   (with it, every timed search repeats a warm-up query and is answered from the cache).
   ``--sql-facets`` measures SQLite with its facet planes off: the SQL grouping every
