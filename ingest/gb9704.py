@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from gazette.dates import find_dates
 from gazette.docnumber import find_doc_numbers
 from gazette.model import Attachment, Disclosure, DocNumber
-from ingest.clean import compact as _compact, Paragraph, TextBlock, join_lines, text_block
+from ingest.clean import Paragraph, TextBlock, compact, join_lines, text_block
 from ingest.extract import Line
 
 __all__ = ["ParsedDocument", "parse_document", "infer_doc_type", "infer_disclosure", "looks_normative"]
@@ -155,7 +155,7 @@ _LONGEST_DATE = 14
 
 def _date_only(text: str) -> dt.date | None:
     """The date when the line is nothing but a date (成文日期 line)."""
-    s = _compact(text)
+    s = compact(text)
     if len(s) > _LONGEST_DATE:
         return None
     found = find_dates(s)
@@ -178,7 +178,7 @@ def _doc_number_line(text: str) -> tuple[DocNumber, str, str | None] | None:
     if len(found) != 1:
         return None
     dn, (a, b) = found[0]
-    leftover = _compact(rest[:a] + rest[b:])
+    leftover = compact(rest[:a] + rest[b:])
     if len(leftover) > 2:
         return None
     return dn, rest[a:b].strip(), signer
@@ -218,7 +218,7 @@ def _under_signature(sig: Line | None, date: Line, block: TextBlock | None) -> b
 
 
 def _short_plain(text: str) -> bool:
-    s = _compact(text)
+    s = compact(text)
     return 1 < len(s) <= 30 and not re.search(r"[。，,；;：:！？]", s) and not _HEADING.match(s)
 
 
@@ -230,7 +230,7 @@ def _attachment_starts(lines: list[Line], date_index: int | None, block: TextBlo
     for i, ln in enumerate(lines):
         first_on_page = i > 0 and (lines[i - 1].page != ln.page or lines[i - 1].column != ln.column)
         after_date = date_index is not None and i > date_index
-        if _ATTACHMENT_LABEL.match(_compact(ln.text)):
+        if _ATTACHMENT_LABEL.match(compact(ln.text)):
             if (ln.has_geometry and first_on_page) or after_date:
                 starts.append(i)
         elif after_date and first_on_page and _is_title_size(ln, block):
@@ -275,7 +275,7 @@ def _take_colophon(doc: ParsedDocument, lines: list[Line]) -> list[Line]:
     end = len(lines)
     printed_at = None
     for k in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
-        m = _PRINTED.match(_compact(lines[k].text))
+        m = _PRINTED.match(compact(lines[k].text))
         if m:
             printed_at = k
             by = re.sub(r"\s*" + re.escape(m.group("date")) + r".*$", "", lines[k].text.strip()).strip()
@@ -287,12 +287,12 @@ def _take_colophon(doc: ParsedDocument, lines: list[Line]) -> list[Line]:
         end = printed_at
     cc_at = None
     for k in range(end - 1, max(-1, end - 5), -1):
-        if _CC.match(_compact(lines[k].text)):
+        if _CC.match(compact(lines[k].text)):
             cc_at = k
             break
     if cc_at is not None:
         cc_lines = [lines[cc_at].text] + [ln.text for ln in lines[cc_at + 1 : end]]
-        doc.cc = _CC.match(_compact("".join(cc_lines))).group("cc") or None  # type: ignore[union-attr]
+        doc.cc = _CC.match(compact("".join(cc_lines))).group("cc") or None  # type: ignore[union-attr]
         end = cc_at
     if printed_at is None and cc_at is None:
         return lines
@@ -321,7 +321,7 @@ def _parse_head(doc: ParsedDocument, main: list[Line], block: TextBlock | None) 
         i += 1
     marks = []
     while i < n and _is_mark(main[i], block) and len(marks) < 4:
-        marks.append(_compact(main[i].text))
+        marks.append(compact(main[i].text))
         i += 1
     if marks:
         doc.issuer_mark = "".join(marks)
@@ -353,7 +353,7 @@ def _parse_head(doc: ParsedDocument, main: list[Line], block: TextBlock | None) 
 
 
 def _is_mark(ln: Line, block: TextBlock | None) -> bool:
-    text = _compact(ln.text)
+    text = compact(ln.text)
     if not text or len(text) > 40 or re.search(r"[。，,；;：:]", text):
         return False
     if ln.red:
@@ -375,7 +375,7 @@ def _title_continues(title: str, ln: Line, block: TextBlock | None) -> bool:
 def _take_tail(doc: ParsedDocument, body: list[Line], block: TextBlock | None) -> list[Line]:
     """附注, 成文日期 and 发文机关署名 from the end of the main part."""
     end = len(body)
-    if end and (m := _NOTE.match(_compact(body[end - 1].text))):
+    if end and (m := _NOTE.match(compact(body[end - 1].text))):
         date_before = end >= 2 and _date_only(body[end - 2].text) is not None
         if date_before or "此件" in m.group("t") or "公开" in m.group("t"):
             doc.note = body[end - 1].text.strip()
@@ -452,8 +452,8 @@ def _is_addressee(p: Paragraph, block: TextBlock | None) -> bool:
 
 
 def _parse_attachment(lines: list[Line], block: TextBlock | None) -> Attachment:
-    if _ATTACHMENT_LABEL.match(_compact(lines[0].text)):
-        label = _compact(lines[0].text).rstrip("：:")
+    if _ATTACHMENT_LABEL.match(compact(lines[0].text)):
+        label = compact(lines[0].text).rstrip("：:")
         rest = lines[1:]
     else:  # unlabelled: starts with its title
         label, rest = "", lines

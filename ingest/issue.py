@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gazette.dates import find_dates
-from ingest.clean import compact as _compact, Cleaned, TextBlock, text_block
+from ingest.clean import Cleaned, TextBlock, compact, text_block
 from ingest.extract import Line, PageText
 
 __all__ = ["IssueInfo", "TocItem", "ArticleLines", "IssueLayout", "detect_issue", "parse_toc", "split_issue"]
@@ -77,11 +77,11 @@ def detect_issue(cleaned: Cleaned) -> IssueInfo | None:
     cover = cleaned.pages[0].lines
     text = "\n".join(ln.text for ln in cover)
     m = _ISSUE_NO.search(text)
-    names = [ln for ln in cover if "公报" in ln.text and len(_compact(ln.text)) <= 30]
+    names = [ln for ln in cover if "公报" in ln.text and len(compact(ln.text)) <= 30]
     if not m or not names:
         return None
     name_line = max(names, key=lambda ln: ln.size or 0)
-    name = _compact(name_line.text)
+    name = compact(name_line.text)
     name = _ISSUE_NO.sub("", name).strip() or name
     date = None
     for ln in cover:
@@ -128,13 +128,13 @@ def parse_toc(pages: list[PageText], block: TextBlock | None = None) -> tuple[li
             m = _LEADER.match(text)
             if m:
                 title = "".join(pending) + m.group("t").rstrip("…⋯·．. ")
-                items.append(TocItem(_compact(title) if _no_ascii(title) else title, section, int(m.group("p"))))
+                items.append(TocItem(compact(title) if _no_ascii(title) else title, section, int(m.group("p"))))
                 pending = []
                 continue
             indented = block is not None and ln.has_geometry and (ln.x0 or 0) > block.left + block.size * 0.9
             if indented or (not ln.has_geometry and pending):
                 pending.append(text)
-            elif not ln.has_geometry and len(_compact(text)) > 16:
+            elif not ln.has_geometry and len(compact(text)) > 16:
                 pending.append(text)
             else:
                 section = text
@@ -170,11 +170,11 @@ def _pdf_page_map(cleaned: Cleaned) -> tuple[dict[int, int], int | None]:
 
 def _title_start(lines: list[Line], title: str) -> int | None:
     """Index of the line where an article titled ``title`` begins."""
-    key = _compact(title)[:8]
+    key = compact(title)[:8]
     if not key:
         return None
     for i, ln in enumerate(lines):
-        t = _compact(ln.text)
+        t = compact(ln.text)
         if t and (key.startswith(t[: len(key)]) or t.startswith(key)) and len(t) >= min(4, len(key)):
             return i
     return None
