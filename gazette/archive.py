@@ -7,6 +7,7 @@ is stored, what is searchable and what is published come from one source. Contra
   repeal clauses — in one transaction, indexes it, and only then records the file as
   ingested. If anything fails, nothing of that file is recorded and re-running ingest
   redoes it; a file already recorded (same sha256) is reported ``unchanged``.
+  :meth:`Archive.save_sources` saves several files to the same effect, at less cost.
 * Repeal clauses found in a document become ``repealed``/``expired`` events on the
   documents they name, resolved by 发文字号 and else by title; targets not (yet) in the
   archive are kept and resolved when the target arrives.
@@ -18,13 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from gazette.backends import SearchBackend, SearchQuery, SearchResult, open_backend
-from gazette.errors import GazetteError, IntegrityError, ParseError
+from gazette.errors import BackendUnavailable, GazetteError, IntegrityError, ParseError
 from gazette.model import Document, GazetteIssue, StatusEvent
 from gazette.settings import Settings, get_settings
 from gazette.store import Store, copy_in, doc_number_key, title_key
@@ -37,6 +38,21 @@ class RepealClause(Protocol):
     title: str | None
     kind: str
     sentence: str
+
+
+@dataclass
+class ParsedSource:
+    """One parsed source file to save: what :meth:`Archive.save_source` takes."""
+
+    path: Path
+    sha256: str
+    kind: str
+    page_count: int
+    documents: list[Document]
+    issue: GazetteIssue | None = None
+    repeals: dict[str, list[RepealClause]] | None = None
+    #: the caller copied the file into the store for this save (see ``save_source``)
+    copied: bool = False
 
 
 @dataclass
@@ -132,59 +148,120 @@ class Archive:
         (:func:`gazette.store.copy_in`, as ingest workers do), so a failed save removes
         that copy as it removes one made here; the copy is made here when missing.
         """
-        if self.store.has_file(sha256):
-            return SaveOutcome("unchanged")
-        suffix = path.suffix.lower() or ".pdf"
-        stored, copied_here = copy_in(self.store.files_dir, path, sha256, suffix)
-        copied_now = copied or copied_here
-        try:
-            outcome = self._save(path, sha256, kind, page_count, documents, issue, repeals, stored)
-        except BaseException:
-            if copied_now:  # no record points at the copy: do not leave it behind
-                stored.unlink(missing_ok=True)
-            raise
-        return outcome
+        source = ParsedSource(path, sha256, kind, page_count, documents, issue, repeals, copied)
+        return self._save_together([source])[0]
 
-    def _save(self, path, sha256, kind, page_count, documents, issue, repeals, stored) -> SaveOutcome:
+    def save_sources(self, sources: Sequence[ParsedSource]) -> list[SaveOutcome | Exception]:
+        """Save several parsed files, in order, as :meth:`save_source` would save each
+        of them; return each file's outcome, or the exception its save raised.
+
+        The files are saved in one transaction with one call to the search backend,
+        which costs much less than one each: SQLite's full-text tables write their
+        pending terms once, and Elasticsearch gets one bulk request and one refresh.
+        The outcomes are those of saving the files one by one: when any file fails,
+        the whole group is rolled back (its store copies removed, as a failed
+        :meth:`save_source` removes its own) and each file is saved on its own, so
+        only the failing one fails. :class:`~gazette.errors.BackendUnavailable` is
+        raised instead, with nothing of the group recorded: no other file would fare
+        better.
+        """
+        try:
+            return list(self._save_together(sources))
+        except BackendUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - redone one by one below
+            if len(sources) == 1:
+                return [exc]
+        outcomes: list[SaveOutcome | Exception] = []
+        for source in sources:
+            try:
+                outcomes.append(self._save_together([source])[0])
+            except BackendUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - this file's outcome
+                outcomes.append(exc)
+        return outcomes
+
+    def _save_together(self, sources: Sequence[ParsedSource]) -> list[SaveOutcome]:
+        """Store ``sources`` in one transaction and index what they touched in one
+        call: all or nothing, store copies included (a failure removes every copy made
+        for, or by the caller for, this save)."""
+        made: list[Path] = []
+        stored: list[Path | None] = []
+        try:
+            for source in sources:
+                if self.store.has_file(source.sha256):
+                    stored.append(None)
+                    continue
+                suffix = source.path.suffix.lower() or ".pdf"
+                path, copied_here = copy_in(self.store.files_dir, source.path, source.sha256, suffix)
+                if source.copied or copied_here:
+                    made.append(path)
+                stored.append(path)
+            if not any(stored):
+                return [SaveOutcome("unchanged") for _ in sources]
+            outcomes: list[SaveOutcome] = []
+            touched: dict[str, Document] = {}
+            with self.store.transaction():
+                for source, path in zip(sources, stored):
+                    # checked again: the same file may come twice in a group
+                    if path is None or self.store.has_file(source.sha256):
+                        outcomes.append(SaveOutcome("unchanged"))
+                        continue
+                    outcome, changed = self._put_source(source, path)
+                    outcomes.append(outcome)
+                    touched.update(changed)
+                if touched:
+                    self.backend.index(touched.values())
+        except BaseException:
+            for path in made:  # no record points at the copy: do not leave it behind
+                path.unlink(missing_ok=True)
+            raise
+        return outcomes
+
+    def _put_source(self, source: ParsedSource, stored: Path) -> tuple[SaveOutcome, dict[str, Document]]:
+        """Store one file's issue, documents and repeal clauses, resolve the clauses
+        they settle and record the file, inside the caller's transaction; return the
+        outcome and the documents to index (the caller indexes them)."""
         touched: dict[str, Document] = {}
         resolved = 0
-        with self.store.transaction():
-            if issue is not None:
-                self.store.put_issue(issue)
-            for doc in documents:
-                if self.store.has_document(doc.id):
-                    # The same document printed elsewhere (e.g. standalone and in a
-                    # gazette): keep the gazette placement once known, with the file
-                    # and pages it refers to.
-                    old = self.store.get_document(doc.id)
-                    if doc.gazette_issue is None and old.gazette_issue:
-                        doc = doc.model_copy(
-                            update={
-                                "gazette_issue": old.gazette_issue,
-                                "section": old.section,
-                                "pages": old.pages,
-                                "sha256": old.sha256,
-                                "source_file": old.source_file,
-                            }
-                        )
-                touched[doc.id] = self.store.put_document(doc)
-            for basis_id, clauses in (repeals or {}).items():
-                self.add_repeal_clauses(basis_id, clauses)
-            for doc in self.resolve_repeals(touched):
-                touched[doc.id] = doc
-                resolved += 1
-            self.backend.index(touched.values())
-            self.store.record_file(
-                sha256=sha256,
-                name=path.name,
-                size=path.stat().st_size,
-                kind=kind,
-                page_count=page_count,
-                stored_path=stored,
-            )
-        return SaveOutcome(
-            "ingested", [d.id for d in documents], issue.id if issue else None, resolved_repeals=resolved
+        issue = source.issue
+        if issue is not None:
+            self.store.put_issue(issue)
+        for doc in source.documents:
+            if self.store.has_document(doc.id):
+                # The same document printed elsewhere (e.g. standalone and in a
+                # gazette): keep the gazette placement once known, with the file
+                # and pages it refers to.
+                old = self.store.get_document(doc.id)
+                if doc.gazette_issue is None and old.gazette_issue:
+                    doc = doc.model_copy(
+                        update={
+                            "gazette_issue": old.gazette_issue,
+                            "section": old.section,
+                            "pages": old.pages,
+                            "sha256": old.sha256,
+                            "source_file": old.source_file,
+                        }
+                    )
+            touched[doc.id] = self.store.put_document(doc)
+        for basis_id, clauses in (source.repeals or {}).items():
+            self.add_repeal_clauses(basis_id, clauses)
+        for doc in self.resolve_repeals(touched):
+            touched[doc.id] = doc
+            resolved += 1
+        self.store.record_file(
+            sha256=source.sha256,
+            name=source.path.name,
+            size=source.path.stat().st_size,
+            kind=source.kind,
+            page_count=source.page_count,
+            stored_path=stored,
         )
+        outcome = SaveOutcome(
+            "ingested", [d.id for d in source.documents], issue.id if issue else None, resolved_repeals=resolved
+        )
+        return outcome, touched
 
     def add_repeal_clauses(self, basis_id: str, clauses: Iterable[RepealClause]) -> None:
         """Record what a document says it repeals; resolved by :meth:`resolve_repeals`."""

@@ -69,6 +69,14 @@ class Settings(BaseSettings):
         default=2048, description="Address-space limit of one file's parser process, in MB."
     )
     ingest_workers: int = Field(default=2, description="Parser processes used by `gazette ingest`.")
+    ingest_group_files: int = Field(
+        default=8,
+        ge=1,
+        description=(
+            "Parsed files `gazette ingest` saves per transaction (and per indexing call); "
+            "1: one transaction per file."
+        ),
+    )
     search_cache_size: int = Field(
         default=512, ge=0, description="Search results kept per process by the embedded backend (0: no cache)."
     )

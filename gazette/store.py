@@ -123,6 +123,11 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def stored_path(files_dir: Path, sha256: str, suffix: str = ".pdf") -> Path:
+    """Where the content-addressed files of a store keep a file (see :func:`copy_in`)."""
+    return files_dir / sha256[:2] / f"{sha256}{suffix}"
+
+
 def copy_in(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf") -> tuple[Path, bool]:
     """Copy ``source`` into the content-addressed files of a store; ``(path, copied)``.
 
@@ -132,7 +137,7 @@ def copy_in(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf") ->
     connection, so ingest workers copy their file while the archive saves another
     (:meth:`gazette.archive.Archive.save_source` accepts the copy, ``copied=True``).
     """
-    target = files_dir / sha256[:2] / f"{sha256}{suffix}"
+    target = stored_path(files_dir, sha256, suffix)
     if target.exists():
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -6,20 +6,24 @@ never leaves part of that file in the archive (see :meth:`gazette.archive.Archiv
 Parsing runs in isolated worker processes (see :mod:`gazette_cli.workers`) with a
 time and memory limit per file, ``workers`` at a time so both cores are used; a worker
 also copies its parsed file into the archive's store. Saving is done by this process,
-one transaction per file.
+in input order, several files per transaction (:data:`GROUP_FILES`); a file that fails
+to save fails alone (see :meth:`gazette.archive.Archive.save_sources`). An interrupted
+batch loses no more than the group being gathered: its files are not recorded, and
+the next run parses them again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from gazette.archive import Archive
-from gazette.errors import BackendUnavailable, GazetteError
-from gazette.store import copy_in
+from gazette.archive import Archive, ParsedSource
+from gazette.errors import GazetteError
+from gazette.store import copy_in, stored_path
 from gazette_cli.workers import run_isolated
 
 SOURCE_SUFFIXES = {".pdf", ".ofd"}
@@ -28,6 +32,13 @@ SOURCE_SUFFIXES = {".pdf", ".ofd"}
 #: file still being parsed (files are saved in input order): past this many, no
 #: further file is started until that one is done.
 LOOKAHEAD = 32
+
+#: Parsed files saved together (:meth:`gazette.archive.Archive.save_sources`), by
+#: default (``GAZETTE_INGEST_GROUP_FILES``): a group is saved once it holds this many
+#: files, or once :data:`GROUP_SECONDS` have passed since its first file was ready
+#: (checked as each parse finishes), and at the end.
+GROUP_FILES = 8
+GROUP_SECONDS = 1.0
 
 
 @dataclass
@@ -120,9 +131,12 @@ def ingest_paths(
     workers: int = 2,
     timeout: float = 120.0,
     memory_mb: int | None = 2048,
+    group_files: int = GROUP_FILES,
     on_done: Callable[[FileOutcome], None] | None = None,
 ) -> list[FileOutcome]:
-    """Ingest files and folders; return one outcome per file (see module docstring)."""
+    """Ingest files and folders; return one outcome per file (see module docstring).
+
+    ``group_files``: parsed files saved per transaction (see :data:`GROUP_FILES`)."""
     outcomes: list[FileOutcome] = []
 
     def finish(outcome: FileOutcome) -> None:
@@ -145,26 +159,42 @@ def ingest_paths(
             continue
         todo.append((path, digest))
 
-    def save(path: Path, digest: str, parsed, copied: bool) -> None:
-        try:
-            result = archive.save_source(
-                path=path,
-                sha256=digest,
-                kind=parsed.kind,
-                page_count=parsed.page_count,
-                documents=parsed.documents,
-                issue=parsed.issue,
-                repeals=parsed.repeals,
-                copied=copied,
-            )
-        except BackendUnavailable:
-            raise
-        except Exception as exc:  # noqa: BLE001 - reported per file, batch goes on
-            finish(FileOutcome(path, "failed", _reason(exc)))
-            return
-        finish(
-            FileOutcome(path, result.status, documents=len(result.documents), warnings=list(parsed.warnings or []))
+    # Saved files are grouped: one transaction and one indexing call per group
+    # (Archive.save_sources) instead of one per file. A group holds the next files in
+    # input order, parse failures included, so that outcomes keep that order.
+    group: list[tuple[Path, tuple | None, BaseException | None]] = []
+    group_started = 0.0
+
+    def save_group() -> None:
+        ready = [(path, result) for path, result, error in group if error is None]
+        saved = archive.save_sources(
+            [
+                ParsedSource(
+                    path=path,
+                    sha256=digest,
+                    kind=parsed.kind,
+                    page_count=parsed.page_count,
+                    documents=parsed.documents,
+                    issue=parsed.issue,
+                    repeals=parsed.repeals,
+                    copied=copied,
+                )
+                for path, (digest, parsed, copied) in ready
+            ]
         )
+        outcomes_of = iter(saved)
+        for path, result, error in group:
+            if error is not None:
+                finish(FileOutcome(path, "failed", _reason(error)))
+                continue
+            outcome = next(outcomes_of)
+            if isinstance(outcome, Exception):
+                finish(FileOutcome(path, "failed", _reason(outcome)))
+            else:
+                _, parsed, _ = result
+                warnings = list(parsed.warnings or [])
+                finish(FileOutcome(path, outcome.status, documents=len(outcome.documents), warnings=warnings))
+        group.clear()
 
     # Parsing finishes in any order; saving follows the input order, so the archive
     # (and its exports) come out the same however the workers were scheduled.
@@ -181,14 +211,30 @@ def ingest_paths(
         memory_mb=memory_mb,
         hold=lambda: len(done) >= LOOKAHEAD,
     )
-    for (i, _, _), result, error in results:
-        done[i] = (result, error)
-        while next_to_save in done:
-            result, error = done.pop(next_to_save)
-            path, digest = todo[next_to_save]
-            if error is not None:
-                finish(FileOutcome(path, "failed", _reason(error)))
-            else:
-                save(path, digest, *result)
-            next_to_save += 1
+    try:
+        for (i, _, _), result, error in results:
+            done[i] = (result, error)
+            while next_to_save in done:
+                result, error = done.pop(next_to_save)
+                path, digest = todo[next_to_save]
+                if not group:
+                    group_started = time.monotonic()
+                group.append((path, None if error else (digest, *result), error))
+                next_to_save += 1
+            if group and (len(group) >= group_files or time.monotonic() - group_started >= GROUP_SECONDS):
+                save_group()
+        if group:
+            save_group()
+    except BaseException:
+        # Stopped (interrupted, or the search backend is down): the files parsed and
+        # not saved leave no copy behind (a group that failed to save removed its own).
+        # A file still being parsed may, as after a kill: harmless, the next run reuses
+        # it and `gazette check --repair` removes it.
+        results.close()  # stop the workers first
+        unsaved = [(todo[i][0], todo[i][1], result[1]) for i, (result, error) in done.items() if error is None]
+        unsaved += [(path, result[0], result[2]) for path, result, error in group if error is None]
+        for path, digest, copied in unsaved:
+            if copied and not archive.store.has_file(digest):
+                stored_path(archive.store.files_dir, digest, path.suffix.lower() or ".pdf").unlink(missing_ok=True)
+        raise
     return outcomes

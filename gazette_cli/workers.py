@@ -109,8 +109,12 @@ def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, pa
 
 
 #: Inputs sent to a busy worker ahead of the one it is on: it starts the next as soon
-#: as it answers, without waiting for this process (busy saving the last result).
-AHEAD = 1
+#: as it answers, without waiting for this process, which may be busy saving a group of
+#: results (:data:`gazette_cli.batch.GROUP_FILES`) for longer than one input lasts. With
+#: one ahead, the workers of a 2-core ingest stood idle through most of each group's
+#: save (saving 8 files takes about as long as parsing 2 or 3); with three, they did
+#: not. The cost: up to three inputs may wait behind a slow one on its worker.
+AHEAD = 3
 
 
 @dataclass

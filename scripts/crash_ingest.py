@@ -14,6 +14,9 @@ After every kill:
 * stored copies that no record points to (the copy is made before the transaction)
   are counted and reported — ``check()`` does not flag them and re-ingest reuses them.
 
+The killed runs save :data:`KILLED_GROUP_FILES` files per transaction
+(``GAZETTE_INGEST_GROUP_FILES``), so that kills land between groups and inside them.
+
 Every other kill waits until a random number of files is recorded (polling the archive
 read-only), so kills land while files are written even when start-up is most of a short
 batch's time; the others come after a delay drawn from the whole batch's time. A run
@@ -159,6 +162,11 @@ def _session_processes(sid: int) -> list[int]:
 
 
 # -- ingest variant ------------------------------------------------------------------------
+#: Files saved per transaction by the runs that are killed: with the default (8) a
+#: short batch is one or two groups, and few kills would land between files.
+KILLED_GROUP_FILES = 3
+
+
 def ingest_cmd(folder: Path, home: Path, **kw) -> subprocess.Popen:
     return subprocess.Popen(
         gazette_command("ingest", "--json", str(folder)),
@@ -196,7 +204,7 @@ def crash_ingest(folder: Path, work: Path, kills: int, rng: random.Random, *, ti
         before = recorded_files(home)
         target = rng.randint(before + 1, total - 1) if len(kill_log) % 2 and before + 1 < total else None
         delay = rng.uniform(0.3, ref_seconds + 0.5)
-        proc = ingest_cmd(folder, home, ingest_timeout=timeout)
+        proc = ingest_cmd(folder, home, ingest_timeout=timeout, ingest_group_files=KILLED_GROUP_FILES)
         started = time.monotonic()
         try:
             if target is None:

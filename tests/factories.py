@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import dataclass
 
 from gazette.ids import document_id
 from gazette.model import Disclosure, DocNumber, Document, StatusEvent
@@ -53,3 +54,13 @@ def repeal_event(date: dt.date, basis_number: str = "静政发〔2023〕4号") -
         cause=f"被《关于废止部分文件的决定》（{basis_number}）废止",
         basis_doc_number=basis_number,
     )
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A repeal clause as ingest reports it (``gazette.archive.RepealClause``)."""
+
+    doc_number: str | None
+    title: str | None
+    kind: str = "repealed"
+    sentence: str = "同时废止。"

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gazette.archive import Archive
-from gazette.errors import IntegrityError
+from gazette.errors import BackendUnavailable, IntegrityError
 from gazette.settings import Settings
 from gazette_cli.batch import ingest_paths
 from gazette_cli.main import app
@@ -63,4 +63,45 @@ def test_a_file_named_twice_is_ingested_once_and_the_batch_goes_on(tmp_path, pdf
     assert [o.path.name for o in outcomes] == [pdfs[1].name] + [p.name for p in pdfs if p != pdfs[1]]
     assert all(o.status == "ingested" for o in outcomes)
     assert len(archive.store.files()) == len(pdfs) and archive.check() == []
+    archive.close()
+
+
+def test_groups_of_any_size_archive_the_same(tmp_path, pdfs):
+    """Files saved several per transaction (the default) or one per transaction: the
+    same outcomes, in input order (a broken file among them included), and the same
+    archive."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in pdfs:
+        (folder / p.name).write_bytes(p.read_bytes())
+    (folder / pdfs[0].name.replace(".pdf", "-broken.pdf")).write_bytes(b"%PDF-1.4 not really")
+    results = []
+    for size in (1, 2, 32):
+        with Archive(Settings(home=tmp_path / f"home-{size}")) as archive:
+            outcomes = ingest_paths(archive, [folder], workers=2, group_files=size)
+            records = sorted((r["id"], r["source_file"], r["status"]) for r in archive.export_records())
+            assert archive.check() == [] and archive.orphan_files() == []
+            results.append(([(o.path.name, o.status, o.documents) for o in outcomes], records))
+    statuses = [status for _, status, _ in results[0][0]]
+    assert statuses.count("failed") == 1 and statuses.count("ingested") == len(pdfs)
+    assert results[0][0] == sorted(results[0][0])  # input order
+    assert results[0] == results[1] == results[2]
+
+
+def test_a_batch_stopped_by_the_backend_records_nothing_of_its_group(tmp_path, pdfs, monkeypatch):
+    """The search backend is down when a group is saved: the batch stops with that
+    error, nothing of the group is recorded, and the copies the workers made for it are
+    not left in the store; the next run archives everything."""
+    archive = Archive(Settings(home=tmp_path / "home"))
+
+    def refuse(docs):
+        raise BackendUnavailable("index is down")
+
+    monkeypatch.setattr(archive.backend, "index", refuse)
+    with pytest.raises(BackendUnavailable):
+        ingest_paths(archive, pdfs, workers=2)
+    assert archive.store.files() == [] and archive.orphan_files() == []
+    monkeypatch.undo()
+    assert [o.status for o in ingest_paths(archive, pdfs, workers=2)] == ["ingested"] * len(pdfs)
+    assert archive.check() == [] and archive.orphan_files() == []
     archive.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,17 +18,7 @@ from gazette.archive import Archive
 from gazette.backends import SearchQuery
 from gazette.model import Document, Status
 from gazette.settings import Settings
-from tests.factories import make_doc
-
-
-@dataclass(frozen=True)
-class Clause:
-    """A repeal clause as ingest reports it (``gazette.archive.RepealClause``)."""
-
-    doc_number: str | None
-    title: str | None
-    kind: str = "repealed"
-    sentence: str = "同时废止。"
+from tests.factories import Clause, make_doc
 
 
 class Saver:
