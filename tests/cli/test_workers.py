@@ -120,7 +120,7 @@ def _mark_start(item: tuple[str, int]) -> int:
     folder, k = item
     open(os.path.join(folder, f"started-{k}"), "w").close()
     if k == 0:
-        time.sleep(1.5)  # ample for the 39 others to run when nothing holds them
+        time.sleep(1.5)  # ample for the others to run when nothing holds them
     return k
 
 
@@ -140,12 +140,13 @@ def _started_when_first_arrives(folder, hold_at: int | None) -> int:
 
 def test_hold_keeps_results_from_piling_up_behind_a_slow_input(tmp_path):
     """With a hold, no new input starts while the caller's backlog is full: what runs
-    ahead of a slow input is bounded by the backlog plus what workers hold."""
+    ahead of a slow input is bounded by the backlog plus what workers hold. Without
+    one, every input but those sent ahead behind the slow one (on its worker) runs."""
     from gazette_cli.workers import AHEAD
 
     (tmp_path / "free").mkdir()
     (tmp_path / "held").mkdir()
-    assert _started_when_first_arrives(tmp_path / "free", None) == 40
+    assert _started_when_first_arrives(tmp_path / "free", None) >= 40 - AHEAD
     assert _started_when_first_arrives(tmp_path / "held", 4) <= 1 + 4 + 2 * (AHEAD + 1)
 
 
