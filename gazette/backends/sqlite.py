@@ -226,6 +226,28 @@ def grams(tokens: list[str]) -> list[str]:
     return [a + b if a > "\x7f" and b > "\x7f" else a for a, b in zip(tokens, following)]
 
 
+def chars_and_grams_python(text: str) -> tuple[str, str]:
+    """The two token streams a text is indexed by: its :func:`gazette.analysis.chars`
+    tokens, and their :func:`grams`, each joined by spaces."""
+    tokens = analysis.chars(text)
+    return " ".join(tokens), " ".join(grams(tokens))
+
+
+try:
+    from gazette.backends._rows import chars_and_grams as _chars_and_grams_compiled
+except ImportError:  # built without a C compiler: the same in Python
+    _chars_and_grams_compiled = None
+
+
+def chars_and_grams(text: str) -> tuple[str, str]:
+    """:func:`chars_and_grams_python`, compiled when :mod:`gazette.backends._rows` was
+    built (about a tenth of the time: building index rows was a fifth of the CPU that
+    saving parsed files took)."""
+    if _chars_and_grams_compiled is None:
+        return chars_and_grams_python(text)
+    return _chars_and_grams_compiled(analysis.normalize(text))
+
+
 def grams_text(text: str) -> str:
     return " ".join(grams(analysis.chars(text)))
 
@@ -386,11 +408,12 @@ def analyse(doc: Document) -> IndexRow:
         doc.doc_number.prefix if doc.doc_number else None,
         int(doc.is_normative),
     )
-    title, body = analysis.chars(doc.title), analysis.chars(doc.text)
+    title_chars, title_grams = chars_and_grams(doc.title)
+    body_chars, body_grams = chars_and_grams(doc.text)
     return IndexRow(
         doc.id,
-        (" ".join(grams(title)), " ".join(grams(body))),
-        (" ".join(title), " ".join(body)),
+        (title_grams, body_grams),
+        (title_chars, body_chars),
         _marks_of(meta),
         meta,
         json.dumps(hit_fields(doc), ensure_ascii=False),
