@@ -85,8 +85,22 @@ def _keep_ends(s: str, head: int, tail: int) -> str:
     return "".join(out)
 
 
+#: What every pattern above needs somewhere in a text: seven digits in a row, or split
+#: once by a blank or dash after the third (IDs of 18 or 15 digits, cards, mobiles and
+#: landlines all have that), a plate's province and letter, or an address keyword. Most
+#: text has none of them, and one scan for them spares it the seven scans of :func:`find`.
+_CANDIDATE_RE = re.compile(rf"\d{{3}}[ -]?\d{{4}}|[{_PROVINCES}][A-HJ-NP-Z]|住址|居住地|户籍地址")
+
+
 def find(text: str, *, official_numbers: frozenset[str] = frozenset()) -> list[Masked]:
     """Spans of personal data in ``text`` (non-overlapping, in order)."""
+    if not _CANDIDATE_RE.search(text):
+        return []
+    return find_every_pattern(text, official_numbers=official_numbers)
+
+
+def find_every_pattern(text: str, *, official_numbers: frozenset[str] = frozenset()) -> list[Masked]:
+    """:func:`find` without its first check (the reference the tests compare it to)."""
     found: list[Masked] = []
 
     def add(kind: str, start: int, end: int) -> None:

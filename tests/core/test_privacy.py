@@ -50,6 +50,43 @@ def test_mask_never_raises_and_is_idempotent(text):
     assert privacy.mask(masked)[0] == masked
 
 
+#: Pieces of generated texts for the first check of ``find``: digits (ASCII and
+#: full-width) with every separator the patterns allow, plate provinces and letters,
+#: the keywords, and plain text.
+_PIECES = st.sampled_from(
+    ["1", "3", "0", "9", "１", "X", " ", "-", "－", "·", "晋", "京", "H", "D", "I", "住址", "居住地", "户籍地址", "：",
+     "身份证", "号码", "热线", "电话", "，", "。", "办法", "鹅城镇东街", "2022年"]
+)
+
+
+@given(st.lists(_PIECES, max_size=60).map("".join))
+def test_the_first_check_skips_only_text_no_pattern_matches(text):
+    assert privacy.find(text) == privacy.find_every_pattern(text)
+
+
+def test_the_first_check_skips_only_text_no_pattern_matches_on_the_corpus(corpus_dir):
+    paragraphs = 0
+    for name in ("local_policies.jsonl", "state_council.jsonl"):
+        with open(corpus_dir / name, encoding="utf-8") as fh:
+            for line in fh:
+                for paragraph in (json.loads(line).get("text") or "").split("\n"):
+                    assert privacy.find(paragraph) == privacy.find_every_pattern(paragraph)
+                    paragraphs += 1
+    assert paragraphs > 10_000
+    samples = [s.text for s in generate(50)] + [
+        "家庭住址：鹅城镇东街十二号",
+        "现居住地：鹅城镇东街",
+        "手机139 1234 5678",
+        "手机139-1234-5678",
+        "身份证号码：110101900307451",
+        "户籍地址：鹅城镇东街十二号",
+        "车牌晋H·12345",
+        "新能源车晋HD12345",
+        "车牌晋HD一二",  # last: no match, and no mask
+    ]
+    assert all(privacy.find(t) == privacy.find_every_pattern(t) != [] for t in samples[:-1])
+
+
 def test_store_masks_public_text_and_keeps_original(tmp_path):
     store = Store(tmp_path / "a")
     doc = make_doc("关于对违规停车行为处理情况的通报", "当事人手机13912345678，车牌晋H·12345。")
