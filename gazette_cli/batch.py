@@ -8,8 +8,8 @@ time and memory limit per file, ``workers`` at a time so both cores are used; a 
 also copies its parsed file into the archive's store. Saving is done by this process,
 in input order, several files per transaction (:data:`GROUP_FILES`); a file that fails
 to save fails alone (see :meth:`gazette.archive.Archive.save_sources`). An interrupted
-batch loses no more than the group being gathered: its files are not recorded, and
-the next run parses them again.
+batch keeps the groups it saved; the files after them are not recorded (nor left in
+the store, but for a file a worker was still on), and the next run parses them again.
 """
 
 from __future__ import annotations
