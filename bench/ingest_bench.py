@@ -269,22 +269,20 @@ def saving_with_waiting(files: list[Path], waiting: list[int], work: Path, repea
     ``n`` in ``waiting``: one by one (``save_source``, one transaction each) and in
     ingest's groups (``save_sources``, :data:`gazette_cli.batch.GROUP_FILES` files per
     transaction); the best of ``repeat`` runs of each."""
-    from gazette.archive import Archive, ParsedSource
+    from gazette.archive import Archive, SourceFile
     from gazette.settings import Settings
     from gazette_cli.batch import GROUP_FILES, sha256_of
     from ingest.pipeline import parse_file
     from ingest.repeal import RepealTarget
 
-    parsed = [
-        ParsedSource(f, sha256_of(f), p.kind, p.page_count, p.documents, p.issue, p.repeals)
-        for f, p in ((f, parse_file(f)) for f in files)
-    ]
+    parsed = [SourceFile(f, sha256_of(f), parse_file(f)) for f in files]
 
     def one_by_one(archive: Archive) -> None:
         for s in parsed:
+            p = s.parsed
             archive.save_source(
-                path=s.path, sha256=s.sha256, kind=s.kind, page_count=s.page_count,
-                documents=s.documents, issue=s.issue, repeals=s.repeals,
+                path=s.path, sha256=s.sha256, kind=p.kind, page_count=p.page_count,
+                documents=p.documents, issue=p.issue, repeals=p.repeals,
             )
 
     def grouped(archive: Archive) -> None:

@@ -19,16 +19,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any, Protocol
 
 from gazette.backends import SearchBackend, SearchQuery, SearchResult, open_backend
 from gazette.errors import BackendUnavailable, GazetteError, IntegrityError, ParseError
 from gazette.model import Document, GazetteIssue, StatusEvent
 from gazette.settings import Settings, get_settings
-from gazette.store import Store, copy_in, doc_number_key, title_key
+from gazette.store import Store, copy_in, doc_number_key, stored_suffix, title_key
 
 
 class RepealClause(Protocol):
@@ -40,17 +41,24 @@ class RepealClause(Protocol):
     sentence: str
 
 
-@dataclass
-class ParsedSource:
-    """One parsed source file to save: what :meth:`Archive.save_source` takes."""
+class ParsedFile(Protocol):
+    """What ingest reports for a source file (see ``ingest.pipeline.ParsedSource``)."""
 
-    path: Path
-    sha256: str
     kind: str
     page_count: int
     documents: list[Document]
-    issue: GazetteIssue | None = None
-    repeals: dict[str, list[RepealClause]] | None = None
+    issue: GazetteIssue | None
+    repeals: Mapping[str, Iterable[RepealClause]] | None
+
+
+@dataclass
+class SourceFile:
+    """A source file to save (:meth:`Archive.save_sources`): the file, its sha256 and
+    what ingest made of it."""
+
+    path: Path
+    sha256: str
+    parsed: ParsedFile
     #: the caller copied the file into the store for this save (see ``save_source``)
     copied: bool = False
 
@@ -148,10 +156,10 @@ class Archive:
         (:func:`gazette.store.copy_in`, as ingest workers do), so a failed save removes
         that copy as it removes one made here; the copy is made here when missing.
         """
-        source = ParsedSource(path, sha256, kind, page_count, documents, issue, repeals, copied)
-        return self._save_together([source])[0]
+        parsed = SimpleNamespace(kind=kind, page_count=page_count, documents=documents, issue=issue, repeals=repeals)
+        return self._save_together([SourceFile(path, sha256, parsed, copied)])[0]
 
-    def save_sources(self, sources: Sequence[ParsedSource]) -> list[SaveOutcome | Exception]:
+    def save_sources(self, sources: Sequence[SourceFile]) -> list[SaveOutcome | Exception]:
         """Save several parsed files, in order, as :meth:`save_source` would save each
         of them; return each file's outcome, or the exception its save raised.
 
@@ -182,7 +190,7 @@ class Archive:
                 outcomes.append(exc)
         return outcomes
 
-    def _save_together(self, sources: Sequence[ParsedSource]) -> list[SaveOutcome]:
+    def _save_together(self, sources: Sequence[SourceFile]) -> list[SaveOutcome]:
         """Store ``sources`` in one transaction and index what they touched in one
         call: all or nothing, store copies included (a failure removes every copy made
         for, or by the caller for, this save)."""
@@ -193,7 +201,7 @@ class Archive:
                 if self.store.has_file(source.sha256):
                     stored.append(None)
                     continue
-                suffix = source.path.suffix.lower() or ".pdf"
+                suffix = stored_suffix(source.path)
                 path, copied_here = copy_in(self.store.files_dir, source.path, source.sha256, suffix)
                 if source.copied or copied_here:
                     made.append(path)
@@ -219,16 +227,17 @@ class Archive:
             raise
         return outcomes
 
-    def _put_source(self, source: ParsedSource, stored: Path) -> tuple[SaveOutcome, dict[str, Document]]:
+    def _put_source(self, source: SourceFile, stored: Path) -> tuple[SaveOutcome, dict[str, Document]]:
         """Store one file's issue, documents and repeal clauses, resolve the clauses
         they settle and record the file, inside the caller's transaction; return the
         outcome and the documents to index (the caller indexes them)."""
         touched: dict[str, Document] = {}
         resolved = 0
-        issue = source.issue
+        parsed = source.parsed
+        issue = parsed.issue
         if issue is not None:
             self.store.put_issue(issue)
-        for doc in source.documents:
+        for doc in parsed.documents:
             if self.store.has_document(doc.id):
                 # The same document printed elsewhere (e.g. standalone and in a
                 # gazette): keep the gazette placement once known, with the file
@@ -245,7 +254,7 @@ class Archive:
                         }
                     )
             touched[doc.id] = self.store.put_document(doc)
-        for basis_id, clauses in (source.repeals or {}).items():
+        for basis_id, clauses in (parsed.repeals or {}).items():
             self.add_repeal_clauses(basis_id, clauses)
         for doc in self.resolve_repeals(touched):
             touched[doc.id] = doc
@@ -254,12 +263,12 @@ class Archive:
             sha256=source.sha256,
             name=source.path.name,
             size=source.path.stat().st_size,
-            kind=source.kind,
-            page_count=source.page_count,
+            kind=parsed.kind,
+            page_count=parsed.page_count,
             stored_path=stored,
         )
         outcome = SaveOutcome(
-            "ingested", [d.id for d in source.documents], issue.id if issue else None, resolved_repeals=resolved
+            "ingested", [d.id for d in parsed.documents], issue.id if issue else None, resolved_repeals=resolved
         )
         return outcome, touched
 

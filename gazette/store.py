@@ -123,6 +123,12 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def stored_suffix(source: Path) -> str:
+    """The suffix a source file is stored under: its own, lower-cased (``.pdf`` when it
+    has none)."""
+    return source.suffix.lower() or ".pdf"
+
+
 def stored_path(files_dir: Path, sha256: str, suffix: str = ".pdf") -> Path:
     """Where the content-addressed files of a store keep a file (see :func:`copy_in`)."""
     return files_dir / sha256[:2] / f"{sha256}{suffix}"

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from gazette.archive import Archive, ParsedSource
+from gazette.archive import Archive, SourceFile
 from gazette.errors import GazetteError
-from gazette.store import copy_in, stored_path
+from gazette.store import copy_in, stored_path, stored_suffix
 from gazette_cli.workers import run_isolated
 
 SOURCE_SUFFIXES = {".pdf", ".ofd"}
@@ -92,7 +92,7 @@ def _parse_and_copy(files_dir: Path, item: tuple[int, Path, str]):
 
     _, path, digest = item
     parsed = parse_file(path)
-    _, copied = copy_in(files_dir, path, digest, path.suffix.lower() or ".pdf")
+    _, copied = copy_in(files_dir, path, digest, stored_suffix(path))
     return parsed, copied
 
 
@@ -162,37 +162,17 @@ def ingest_paths(
     # Saved files are grouped: one transaction and one indexing call per group
     # (Archive.save_sources) instead of one per file. A group holds the next files in
     # input order, parse failures included, so that outcomes keep that order.
-    group: list[tuple[Path, tuple | None, BaseException | None]] = []
+    group: list[tuple[Path, SourceFile | None, BaseException | None]] = []
     group_started = 0.0
 
     def save_group() -> None:
-        ready = [(path, result) for path, result, error in group if error is None]
-        saved = archive.save_sources(
-            [
-                ParsedSource(
-                    path=path,
-                    sha256=digest,
-                    kind=parsed.kind,
-                    page_count=parsed.page_count,
-                    documents=parsed.documents,
-                    issue=parsed.issue,
-                    repeals=parsed.repeals,
-                    copied=copied,
-                )
-                for path, (digest, parsed, copied) in ready
-            ]
-        )
-        outcomes_of = iter(saved)
-        for path, result, error in group:
-            if error is not None:
-                finish(FileOutcome(path, "failed", _reason(error)))
-                continue
-            outcome = next(outcomes_of)
-            if isinstance(outcome, Exception):
+        saved = iter(archive.save_sources([source for _, source, _ in group if source is not None]))
+        for path, source, error in group:
+            outcome = error if source is None else next(saved)
+            if isinstance(outcome, BaseException):
                 finish(FileOutcome(path, "failed", _reason(outcome)))
             else:
-                _, parsed, _ = result
-                warnings = list(parsed.warnings or [])
+                warnings = list(source.parsed.warnings or [])
                 finish(FileOutcome(path, outcome.status, documents=len(outcome.documents), warnings=warnings))
         group.clear()
 
@@ -219,7 +199,8 @@ def ingest_paths(
                 path, digest = todo[next_to_save]
                 if not group:
                     group_started = time.monotonic()
-                group.append((path, None if error else (digest, *result), error))
+                source = None if error else SourceFile(path, digest, *result)
+                group.append((path, source, error))
                 next_to_save += 1
             if group and (len(group) >= group_files or time.monotonic() - group_started >= GROUP_SECONDS):
                 save_group()
@@ -231,10 +212,10 @@ def ingest_paths(
         # A file still being parsed may, as after a kill: harmless, the next run reuses
         # it and `gazette check --repair` removes it.
         results.close()  # stop the workers first
-        unsaved = [(todo[i][0], todo[i][1], result[1]) for i, (result, error) in done.items() if error is None]
-        unsaved += [(path, result[0], result[2]) for path, result, error in group if error is None]
-        for path, digest, copied in unsaved:
-            if copied and not archive.store.has_file(digest):
-                stored_path(archive.store.files_dir, digest, path.suffix.lower() or ".pdf").unlink(missing_ok=True)
+        unsaved = [SourceFile(*todo[i], *result) for i, (result, error) in done.items() if error is None]
+        unsaved += [source for _, source, _ in group if source is not None]
+        for source in unsaved:
+            if source.copied and not archive.store.has_file(source.sha256):
+                stored_path(archive.store.files_dir, source.sha256, stored_suffix(source.path)).unlink(missing_ok=True)
         raise
     return outcomes

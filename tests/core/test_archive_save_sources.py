@@ -12,23 +12,27 @@ from pathlib import Path
 
 import pytest
 
-from gazette.archive import Archive, ParsedSource
+from gazette.archive import Archive, SourceFile
 from gazette.backends import SearchQuery
 from gazette.errors import BackendUnavailable, IntegrityError
 from gazette.model import Document
 from gazette.settings import Settings
 from gazette.store import copy_in
+from ingest.pipeline import ParsedSource
 from tests.factories import Clause, make_doc
 
 
-def _source(folder: Path, name: str, *docs: Document, content: bytes | None = None, **kw) -> ParsedSource:
+def _source(folder: Path, name: str, *docs: Document, content: bytes | None = None, repeals=None) -> SourceFile:
+    """A file and what ingest reports for it (``ingest.pipeline.ParsedSource``, as
+    batch ingest passes it on)."""
     path = folder / name
     path.write_bytes(content or b"%PDF-1.4 synthetic source " + name.encode())
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return ParsedSource(path, digest, "document", 1, list(docs), **kw)
+    parsed = ParsedSource(str(path), digest, 1, "document", documents=list(docs), repeals=repeals or {})
+    return SourceFile(path, digest, parsed)
 
 
-def _sources(folder: Path) -> list[ParsedSource]:
+def _sources(folder: Path) -> list[SourceFile]:
     """Files whose saving depends on the ones before them: a clause settled by a later
     file, a later file repealing an earlier one, the same file twice, a document
     printed in two files."""
@@ -57,8 +61,8 @@ def test_a_group_saves_what_saving_one_by_one_saves(tmp_path: Path) -> None:
     with Archive(Settings(home=tmp_path / "one")) as one, Archive(Settings(home=tmp_path / "all")) as together:
         singly = [
             one.save_source(
-                path=s.path, sha256=s.sha256, kind=s.kind, page_count=s.page_count, documents=s.documents,
-                repeals=s.repeals,
+                path=s.path, sha256=s.sha256, kind=s.parsed.kind, page_count=s.parsed.page_count,
+                documents=s.parsed.documents, repeals=s.parsed.repeals,
             )
             for s in sources
         ]
@@ -81,7 +85,7 @@ def test_a_file_that_fails_in_a_group_fails_alone(tmp_path: Path, monkeypatch) -
     for s in sources:
         s.copied = copy_in(files_dir, s.path, s.sha256, ".pdf")[1]
     put = archive.store.put_document
-    refused = sources[2].documents[0].id
+    refused = sources[2].parsed.documents[0].id
 
     def put_refusing_one(doc):
         if doc.id == refused:
