@@ -153,8 +153,9 @@ class Archive:
         """Store and index one parsed source file atomically (see module docstring).
 
         ``copied``: the caller has just copied the file into the store for this save
-        (:func:`gazette.store.copy_in`, as ingest workers do), so a failed save removes
-        that copy as it removes one made here; the copy is made here when missing.
+        (:func:`gazette.store.copy_in`, or as ingest does: staged by a worker, then
+        placed with its group), so a failed save removes that copy as it removes one
+        made here; the copy is made here when missing.
         """
         parsed = SimpleNamespace(kind=kind, page_count=page_count, documents=documents, issue=issue, repeals=repeals)
         return self._save_together([SourceFile(path, sha256, parsed, copied)])[0]

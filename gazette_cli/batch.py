@@ -5,16 +5,18 @@ archived) or ``failed`` with a one-line reason; a failure never stops the batch 
 never leaves part of that file in the archive (see :meth:`gazette.archive.Archive.save_source`).
 Parsing runs in isolated worker processes (see :mod:`gazette_cli.workers`) with a
 time and memory limit per file, ``workers`` at a time so both cores are used; a worker
-also copies its parsed file into the archive's store. Saving is done by this process,
-in input order, several files per transaction (:data:`GROUP_FILES`); a file that fails
-to save fails alone (see :meth:`gazette.archive.Archive.save_sources`). An interrupted
-batch keeps the groups it saved; the files after them are not recorded (nor left in
-the store, but for a file a worker was still on), and the next run parses them again.
+also stages a copy of its parsed file in the archive's store. Saving is done by this
+process, in input order, several files per transaction (:data:`GROUP_FILES`), each
+group's copies flushed to disk together first; a file that fails to save fails alone
+(see :meth:`gazette.archive.Archive.save_sources`). An interrupted batch keeps the
+groups it saved; the files after them are not recorded (nor left in the store), and
+the next run parses them again.
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,20 +25,20 @@ from pathlib import Path
 
 from gazette.archive import Archive, SourceFile
 from gazette.errors import GazetteError
-from gazette.store import copy_in, stored_path, stored_suffix
+from gazette.store import place_copies, stage_copy, staged_prefix, stored_path, stored_suffix
 from gazette_cli.workers import run_isolated
 
 SOURCE_SUFFIXES = {".pdf", ".ofd"}
 
-#: Parsed files that may wait, in memory and copied into the store, for an earlier
+#: Parsed files that may wait, in memory and staged in the store, for an earlier
 #: file still being parsed (files are saved in input order): past this many, no
 #: further file is started until that one is done.
 LOOKAHEAD = 32
 
-#: Parsed files saved together (:meth:`gazette.archive.Archive.save_sources`), by
-#: default (``GAZETTE_INGEST_GROUP_FILES``): a group is saved once it holds this many
-#: files, or once :data:`GROUP_SECONDS` have passed since its first file was ready
-#: (checked as each parse finishes), and at the end.
+#: Parsed files saved together (:meth:`gazette.archive.Archive.save_sources`), at
+#: most, by default (``GAZETTE_INGEST_GROUP_FILES``): a group is saved once it holds
+#: this many files, or once :data:`GROUP_SECONDS` have passed since its first file
+#: was ready (checked as each parse finishes), and at the end.
 GROUP_FILES = 8
 GROUP_SECONDS = 1.0
 
@@ -80,20 +82,21 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _parse_and_copy(files_dir: Path, item: tuple[int, Path, str]):
-    """A worker's job: parse the file, then copy it into the archive's store.
+def _parse_and_copy(files_dir: Path, tag: str, item: tuple[int, Path, str]):
+    """A worker's job: parse the file, then stage its copy in the archive's store.
 
-    Returns ``(parsed, copied)``. Copying here (durably, see
-    :func:`gazette.store.copy_in`) keeps the file copy and its flush to disk out of
-    the parent, which saves every file one after another and would otherwise be the
-    stage the workers wait for. A file that fails to parse is not copied.
+    Returns ``(parsed, staged)``: the staged copy (:func:`gazette.store.stage_copy`),
+    or None when the store holds the file already. Copying here keeps the file copy
+    out of the parent, which saves every file one after another and would otherwise
+    be the stage the workers wait for. Flushing the copy to disk is left to the save,
+    which flushes a group's copies together (:func:`gazette.store.place_copies`). A
+    file that fails to parse is not copied.
     """
     from ingest.pipeline import parse_file
 
     _, path, digest = item
     parsed = parse_file(path)
-    _, copied = copy_in(files_dir, path, digest, stored_suffix(path))
-    return parsed, copied
+    return parsed, stage_copy(files_dir, path, digest, stored_suffix(path), tag=tag)
 
 
 def _warm_up() -> None:
@@ -162,27 +165,50 @@ def ingest_paths(
     # Saved files are grouped: one transaction and one indexing call per group
     # (Archive.save_sources) instead of one per file. A group holds the next files in
     # input order, parse failures included, so that outcomes keep that order.
-    group: list[tuple[Path, SourceFile | None, BaseException | None]] = []
+    # Entries: (index in todo, parsed, staged copy, error).
+    group: list[tuple[int, object, Path | None, BaseException | None]] = []
     group_started = 0.0
+    files_dir = archive.store.files_dir
+    placed: list[Path] = []  # the current group's copies, placed and not yet saved
 
     def save_group() -> None:
-        saved = iter(archive.save_sources([source for _, source, _ in group if source is not None]))
-        for path, source, error in group:
+        # The group's staged copies are flushed to disk together and placed first
+        # (gazette.store.place_copies), so a record never points at a copy that a
+        # crash of the machine could lose.
+        staged = [(copy, todo[i][1], stored_suffix(todo[i][0])) for i, _, copy, _ in group if copy is not None]
+        try:
+            was_placed = dict(zip((copy for copy, _, _ in staged), place_copies(files_dir, staged)))
+            copy_error = None
+        except OSError as exc:
+            was_placed = {}
+            copy_error = GazetteError(f"cannot copy the file into the archive: {exc.strerror or exc}")
+        placed.extend(stored_path(files_dir, sha, suffix) for copy, sha, suffix in staged if was_placed.get(copy))
+        entries: list[tuple[Path, SourceFile | None, BaseException | None]] = []
+        for i, parsed, copy, error in group:
+            path, digest = todo[i]
+            if error is None and copy is not None and copy_error is not None:
+                error = copy_error
+            source = None if error else SourceFile(path, digest, parsed, copied=was_placed.get(copy, False))
+            entries.append((path, source, error))
+        group.clear()
+        saved = iter(archive.save_sources([source for _, source, _ in entries if source is not None]))
+        placed.clear()
+        for path, source, error in entries:
             outcome = error if source is None else next(saved)
             if isinstance(outcome, BaseException):
                 finish(FileOutcome(path, "failed", _reason(outcome)))
             else:
                 warnings = list(source.parsed.warnings or [])
                 finish(FileOutcome(path, outcome.status, documents=len(outcome.documents), warnings=warnings))
-        group.clear()
 
     # Parsing finishes in any order; saving follows the input order, so the archive
     # (and its exports) come out the same however the workers were scheduled.
     if todo:
         _warm_up()
-    done: dict[int, tuple[object, BaseException | None]] = {}
+    done: dict[int, tuple[object, Path | None, BaseException | None]] = {}
     next_to_save = 0
-    job = partial(_parse_and_copy, archive.store.files_dir)
+    tag = secrets.token_hex(6)  # names this batch's staged copies
+    job = partial(_parse_and_copy, files_dir, tag)
     results = run_isolated(
         job,
         [(i, path, digest) for i, (path, digest) in enumerate(todo)],
@@ -193,29 +219,29 @@ def ingest_paths(
     )
     try:
         for (i, _, _), result, error in results:
-            done[i] = (result, error)
+            done[i] = (None, None, error) if error else (*result, None)
             while next_to_save in done:
-                result, error = done.pop(next_to_save)
-                path, digest = todo[next_to_save]
                 if not group:
                     group_started = time.monotonic()
-                source = None if error else SourceFile(path, digest, *result)
-                group.append((path, source, error))
+                group.append((next_to_save, *done.pop(next_to_save)))
                 next_to_save += 1
-            if group and (len(group) >= group_files or time.monotonic() - group_started >= GROUP_SECONDS):
+                if len(group) >= group_files:
+                    save_group()
+            if group and time.monotonic() - group_started >= GROUP_SECONDS:
                 save_group()
         if group:
             save_group()
     except BaseException:
         # Stopped (interrupted, or the search backend is down): the files parsed and
-        # not saved leave no copy behind (a group that failed to save removed its own).
-        # A file still being parsed may, as after a kill: harmless, the next run reuses
-        # it and `gazette check --repair` removes it.
+        # not saved leave no copy behind (a group that failed to save removed its own),
+        # nor do those the workers were on (staged copies carry this batch's tag).
         results.close()  # stop the workers first
-        unsaved = [SourceFile(*todo[i], *result) for i, (result, error) in done.items() if error is None]
-        unsaved += [source for _, source, _ in group if source is not None]
-        for source in unsaved:
-            if source.copied and not archive.store.has_file(source.sha256):
-                stored_path(archive.store.files_dir, source.sha256, stored_suffix(source.path)).unlink(missing_ok=True)
+        staged = staged_prefix(tag) + "*"
+        for folder in {stored_path(files_dir, digest).parent for _, digest in todo}:
+            for copy in folder.glob(staged):
+                copy.unlink(missing_ok=True)
+        for target in placed:
+            if not archive.store.has_file(target.stem):
+                target.unlink(missing_ok=True)
         raise
     return outcomes

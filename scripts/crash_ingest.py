@@ -11,8 +11,9 @@ After every kill:
   archived document equals its reference record (no half-written document); no
   document, issue or index row exists for a file that is not recorded;
 * parser workers of the killed batch are gone (they die with their parent);
-* stored copies that no record points to (the copy is made before the transaction)
-  are counted and reported — ``check()`` does not flag them and re-ingest reuses them.
+* stored copies that no record points to (a worker stages a copy, placed before its
+  group's transaction) are counted and reported — ``check()`` does not flag them;
+  re-ingest reuses placed ones, and ``gazette check --repair`` removes staged ones.
 
 The killed runs save :data:`KILLED_GROUP_FILES` files per transaction
 (``GAZETTE_INGEST_GROUP_FILES``), so that kills land between groups and inside them.

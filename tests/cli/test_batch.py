@@ -88,10 +88,12 @@ def test_groups_of_any_size_archive_the_same(tmp_path, pdfs):
     assert results[0] == results[1] == results[2]
 
 
-def test_a_batch_stopped_by_the_backend_records_nothing_of_its_group(tmp_path, pdfs, monkeypatch):
+@pytest.mark.parametrize("group_files", [1, 8])
+def test_a_batch_stopped_by_the_backend_records_nothing_of_its_group(tmp_path, pdfs, monkeypatch, group_files):
     """The search backend is down when a group is saved: the batch stops with that
-    error, nothing of the group is recorded, and the copies the workers made for it are
-    not left in the store; the next run archives everything."""
+    error, nothing of the group is recorded, and the copies the workers made for it,
+    or for files parsed ahead of it (groups of 1), are not left in the store; the next
+    run archives everything."""
     archive = Archive(Settings(home=tmp_path / "home"))
 
     def refuse(docs):
@@ -99,9 +101,37 @@ def test_a_batch_stopped_by_the_backend_records_nothing_of_its_group(tmp_path, p
 
     monkeypatch.setattr(archive.backend, "index", refuse)
     with pytest.raises(BackendUnavailable):
-        ingest_paths(archive, pdfs, workers=2)
+        ingest_paths(archive, pdfs, workers=2, group_files=group_files)
     assert archive.store.files() == [] and archive.orphan_files() == []
     monkeypatch.undo()
     assert [o.status for o in ingest_paths(archive, pdfs, workers=2)] == ["ingested"] * len(pdfs)
     assert archive.check() == [] and archive.orphan_files() == []
+    archive.close()
+
+
+def test_a_group_whose_copies_cannot_be_placed_fails_and_the_batch_goes_on(tmp_path, pdfs, monkeypatch):
+    """The disk refuses a group's copies (here: full, for the first group): its files
+    fail with the reason, leave nothing behind, and the next group is archived."""
+    import errno
+
+    from gazette_cli import batch
+
+    place = batch.place_copies
+    calls = []
+
+    def full_once(files_dir, staged):
+        calls.append(len(staged))
+        if len(calls) == 1:
+            for copy, _, _ in staged:  # as place_copies does on failure
+                copy.unlink()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return place(files_dir, staged)
+
+    monkeypatch.setattr(batch, "place_copies", full_once)
+    archive = Archive(Settings(home=tmp_path / "home"))
+    outcomes = ingest_paths(archive, pdfs, workers=2, group_files=2)
+    assert calls == [2, 1]
+    assert [o.status for o in outcomes] == ["failed", "failed", "ingested"]
+    assert all("No space left on device" in o.reason for o in outcomes[:2])
+    assert len(archive.store.files()) == 1 and archive.orphan_files() == [] and archive.check() == []
     archive.close()

@@ -54,7 +54,7 @@ def test_failed_save_leaves_no_record_and_no_copy(down, monkeypatch):
 
 
 def test_failed_save_removes_a_copy_the_caller_made_for_it(down, monkeypatch):
-    """Ingest workers copy their file in before the save (copy_in); a failed save
+    """Ingest copies its file in before the save (here with copy_in); a failed save
     removes that copy too, and an existing copy the caller did not make stays."""
     files_dir = down.archive.store.files_dir
     stored, copied = copy_in(files_dir, down.src, down.digest, ".pdf")
