@@ -147,20 +147,27 @@ def ingest_paths(
         if on_done:
             on_done(outcome)
 
+    # Files are hashed and looked up as the workers need them, not all before the
+    # first parse: a backlog of thousands of files starts parsing at once.
     todo: list[tuple[Path, str]] = []
-    for path in iter_sources(paths):
-        if not path.exists():
-            finish(FileOutcome(path, "failed", "no such file"))
-            continue
-        try:
-            digest = sha256_of(path)
-        except OSError as exc:
-            finish(FileOutcome(path, "failed", f"cannot read file: {exc.strerror or exc}"))
-            continue
-        if archive.store.has_file(digest):
-            finish(FileOutcome(path, "unchanged"))
-            continue
-        todo.append((path, digest))
+
+    def to_parse() -> Iterator[tuple[int, Path, str]]:
+        for path in iter_sources(paths):
+            if not path.exists():
+                finish(FileOutcome(path, "failed", "no such file"))
+                continue
+            try:
+                digest = sha256_of(path)
+            except OSError as exc:
+                finish(FileOutcome(path, "failed", f"cannot read file: {exc.strerror or exc}"))
+                continue
+            if archive.store.has_file(digest):
+                finish(FileOutcome(path, "unchanged"))
+                continue
+            if not todo:
+                _warm_up()  # before the first worker is forked
+            todo.append((path, digest))
+            yield len(todo) - 1, path, digest
 
     # Saved files are grouped: one transaction and one indexing call per group
     # (Archive.save_sources) instead of one per file. A group holds the next files in
@@ -203,15 +210,13 @@ def ingest_paths(
 
     # Parsing finishes in any order; saving follows the input order, so the archive
     # (and its exports) come out the same however the workers were scheduled.
-    if todo:
-        _warm_up()
     done: dict[int, tuple[object, Path | None, BaseException | None]] = {}
     next_to_save = 0
     tag = secrets.token_hex(6)  # names this batch's staged copies
     job = partial(_parse_and_copy, files_dir, tag)
     results = run_isolated(
         job,
-        [(i, path, digest) for i, (path, digest) in enumerate(todo)],
+        to_parse(),
         workers=workers,
         timeout=timeout,
         memory_mb=memory_mb,

@@ -128,19 +128,21 @@ class _Worker:
     served: int = 0
 
 
-def _retire(worker: _Worker) -> None:
-    """Stop a worker: ask an idle one to exit (an empty message; end of file may never
-    come, as workers forked later hold copies of this end of its pipe), kill it if it
-    lingers."""
-    try:
-        worker.conn.send_bytes(b"")
-    except OSError:
-        pass  # it is gone already
-    worker.conn.close()
-    worker.proc.join(1)
-    if worker.proc.is_alive():
-        worker.proc.kill()
-        worker.proc.join()
+def _retire(*workers: _Worker) -> None:
+    """Stop workers: ask each idle one to exit (an empty message; end of file may never
+    come, as workers forked later hold copies of this end of its pipe), then wait for
+    them all — they exit side by side — and kill any that lingers."""
+    for worker in workers:
+        try:
+            worker.conn.send_bytes(b"")
+        except OSError:
+            pass  # it is gone already
+        worker.conn.close()
+    for worker in workers:
+        worker.proc.join(1)
+        if worker.proc.is_alive():
+            worker.proc.kill()
+            worker.proc.join()
 
 
 def _death(worker: _Worker, memory_mb: int | None) -> WorkerFailed:
@@ -288,4 +290,4 @@ def run_isolated(
         for w in live:
             if w.queue:
                 w.proc.kill()
-            _retire(w)
+        _retire(*live)

@@ -130,8 +130,35 @@ def test_a_group_whose_copies_cannot_be_placed_fails_and_the_batch_goes_on(tmp_p
     monkeypatch.setattr(batch, "place_copies", full_once)
     archive = Archive(Settings(home=tmp_path / "home"))
     outcomes = ingest_paths(archive, pdfs, workers=2, group_files=2)
-    assert calls == [2, 1]
-    assert [o.status for o in outcomes] == ["failed", "failed", "ingested"]
-    assert all("No space left on device" in o.reason for o in outcomes[:2])
-    assert len(archive.store.files()) == 1 and archive.orphan_files() == [] and archive.check() == []
+    refused = calls[0]  # the first group: one file or two, as the parses come in
+    assert len(calls) > 1 and sum(calls) == len(pdfs)
+    assert [o.status for o in outcomes] == ["failed"] * refused + ["ingested"] * (len(pdfs) - refused)
+    assert all("No space left on device" in o.reason for o in outcomes[:refused])
+    assert len(archive.store.files()) == len(pdfs) - refused
+    assert archive.orphan_files() == [] and archive.check() == []
+    archive.close()
+
+
+def test_files_are_hashed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
+    """A batch starts parsing before it has hashed every file (a backlog of thousands
+    would otherwise wait for all of them to be read first): some files are hashed only
+    after the first file is saved. Every file still ends with its outcome, in order."""
+    from gazette_cli import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(16):  # distinct files: the same pages, a different trailing comment
+        (folder / f"{n:02d}.pdf").write_bytes(pdfs[n % len(pdfs)].read_bytes() + f"\n%{n}\n".encode())
+    events: list[tuple[str, str]] = []
+    sha256_of = batch.sha256_of
+    monkeypatch.setattr(batch, "sha256_of", lambda p: (events.append(("hashed", p.name)), sha256_of(p))[1])
+    archive = Archive(Settings(home=tmp_path / "home"))
+    outcomes = ingest_paths(
+        archive, [folder], workers=2, group_files=1, on_done=lambda o: events.append(("saved", o.path.name))
+    )
+    assert [o.path.name for o in outcomes] == [f"{n:02d}.pdf" for n in range(16)]
+    assert all(o.status == "ingested" for o in outcomes)
+    first_saved = events.index(("saved", "00.pdf"))
+    assert any(kind == "hashed" for kind, _ in events[first_saved:])
+    assert sorted(name for kind, name in events if kind == "hashed") == [o.path.name for o in outcomes]
     archive.close()
