@@ -231,7 +231,9 @@ def _flush(files_dir: Path, paths: Sequence[Path]) -> None:
     """Flush the data of ``paths`` (files under ``files_dir``) to disk.
 
     With Linux's ``syncfs(2)``, one call flushes the store's file system: one journal
-    commit for all the files. Elsewhere each file is flushed with ``fsync``.
+    commit for all the files (and it writes whatever else waits to be written on that
+    file system, which is little where the archive has a disk of its own). Elsewhere
+    each file is flushed with ``fsync``.
     """
     if not paths:
         return
