@@ -79,3 +79,33 @@ def test_listed_targets_on_numbered_lines_declared_invalid():
         ("静政发〔2015〕2号", "expired"),
         ("静政办发〔2016〕4号", "expired"),
     ]
+
+
+def test_the_first_scan_knows_every_repeal_verb() -> None:
+    """find_repeals skips texts without any repeal verb (:data:`_ANY_VERB`): every verb
+    the sentence and list patterns know must be one it looks for."""
+    import re
+
+    from ingest import repeal
+
+    core = re.search(r"\(\?:([^()]*)\)\Z", repeal._VERB.pattern).group(1).split("|")
+    for verb in core + repeal._LIST_VERB.pattern.split("|"):
+        assert repeal._ANY_VERB.fullmatch(verb), verb
+
+
+@pytest.mark.corpus
+def test_skipping_texts_without_a_verb_loses_nothing(corpus_dir, monkeypatch) -> None:
+    """On every real document: the same targets with the first scan as without it."""
+    import json
+    import re
+
+    from ingest import repeal
+
+    texts = []
+    for name in ("local_policies.jsonl", "state_council.jsonl"):
+        with (corpus_dir / name).open(encoding="utf-8") as fh:
+            texts += [json.loads(line).get("text") or "" for line in fh]
+    with_scan = [find_repeals(t) for t in texts]
+    monkeypatch.setattr(repeal, "_ANY_VERB", re.compile(""))
+    assert [find_repeals(t) for t in texts] == with_scan
+    assert sum(map(bool, with_scan)) > 10
