@@ -167,9 +167,9 @@ def stage_copy(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf",
     """Write a copy of ``source`` under a temporary name beside its stored path, not
     yet flushed to disk; return that name, or None when the stored path exists already.
 
-    The first half of :func:`copy_in`, for ingest workers; the archive's writer places
-    a group of staged copies at once (:func:`place_copies`). A staged copy is never
-    read as stored. Its name starts with :func:`staged_prefix` of ``tag``, so a batch
+    The first half of :func:`copy_in`, for ingest workers; the process that saves
+    their files places a group of staged copies at once (:func:`place_copies`). A
+    staged copy is never read as stored. Its name starts with :func:`staged_prefix` of ``tag``, so a batch
     stopped early finds and removes the copies its workers staged; ``gazette check
     --repair`` removes any left by a kill.
     """

@@ -76,7 +76,9 @@ def test_without_syncfs_each_copy_is_flushed_on_its_own(tmp_path, files_dir, mon
         assert stored_path(files_dir, sha, ".pdf").read_bytes() == src.read_bytes()
 
 
-def test_on_linux_one_syncfs_flushes_the_group():
+def test_on_linux_groups_are_flushed_with_syncfs():
+    """The one-call flush is found where it exists (a failed lookup would fall back to
+    fsync for every file, silently slower)."""
     if not store.sys.platform.startswith("linux"):
         pytest.skip("syncfs is Linux's")
     assert store._syncfs() is not None
