@@ -73,7 +73,7 @@ class Settings(BaseSettings):
         default=8,
         ge=1,
         description=(
-            "Parsed files `gazette ingest` saves per transaction (and per indexing call); "
+            "Parsed files `gazette ingest` saves per transaction (and per indexing call), at most; "
             "1: one transaction per file."
         ),
     )

@@ -143,24 +143,14 @@ def copy_in(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf") ->
     Durable and atomic: the copy is written to a temporary name, flushed to disk and
     renamed, so the stored path holds the whole file or nothing. Idempotent: when the
     path exists already nothing is written and ``copied`` is false. Needs no database
-    connection. Ingest copies many files in two halves instead: :func:`stage_copy` in
-    its workers and :func:`place_copies` for a group of them.
+    connection. :func:`stage_copy` and :func:`place_copies` are its two halves, which
+    ingest runs apart: staging in its workers, placing for a group of files at once.
     """
-    target = stored_path(files_dir, sha256, suffix)
-    if target.exists():
-        return target, False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target, True
+    staged = stage_copy(files_dir, source, sha256, suffix)
+    if staged is None:
+        return stored_path(files_dir, sha256, suffix), False
+    [copied] = place_copies(files_dir, [(staged, sha256, suffix)])
+    return stored_path(files_dir, sha256, suffix), copied
 
 
 def stage_copy(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf", *, tag: str = "") -> Path | None:
@@ -169,9 +159,9 @@ def stage_copy(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf",
 
     The first half of :func:`copy_in`, for ingest workers; the process that saves
     their files places a group of staged copies at once (:func:`place_copies`). A
-    staged copy is never read as stored. Its name starts with :func:`staged_prefix` of ``tag``, so a batch
-    stopped early finds and removes the copies its workers staged; ``gazette check
-    --repair`` removes any left by a kill.
+    staged copy is never read as stored. Its name starts with :func:`staged_prefix`
+    of ``tag``, so a batch stopped early finds and removes the copies its workers
+    staged; ``gazette check --repair`` removes any left by a kill.
     """
     target = stored_path(files_dir, sha256, suffix)
     if target.exists():
@@ -230,14 +220,12 @@ def place_copies(files_dir: Path, staged: Sequence[tuple[Path, str, str]]) -> li
 def _flush(files_dir: Path, paths: Sequence[Path]) -> None:
     """Flush the data of ``paths`` (files under ``files_dir``) to disk.
 
-    With Linux's ``syncfs(2)``, one call flushes the store's file system: one journal
-    commit for all the files (and it writes whatever else waits to be written on that
-    file system, which is little where the archive has a disk of its own). Elsewhere
-    each file is flushed with ``fsync``.
+    Several files, with Linux's ``syncfs(2)``: one call flushes the store's file
+    system, one journal commit for all of them (and it writes whatever else waits to
+    be written on that file system, which is little where the archive has a disk of
+    its own). One file, or where there is no ``syncfs``: ``fsync`` each.
     """
-    if not paths:
-        return
-    syncfs = _syncfs()
+    syncfs = _syncfs() if len(paths) > 1 else None
     if syncfs is not None:
         fd = os.open(files_dir, os.O_RDONLY)
         try:
