@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
 
 from gazette.errors import NotAPDF
-from gazette_cli.workers import WorkerFailed, run_isolated
+from gazette_cli.workers import GC_YOUNG, WorkerFailed, run_isolated
 
 
 def _job(kind: str):
@@ -15,6 +16,8 @@ def _job(kind: str):
         return "fine"
     if kind == "pid":
         return os.getpid()
+    if kind == "gc":
+        return gc.get_threshold()
     if kind == "raise":
         raise NotAPDF("not a PDF: starts with b'hello'")
     if kind == "bug":
@@ -59,6 +62,15 @@ def test_a_worker_serves_inputs_until_something_unusual_happens():
     assert pids[3] != pids[2]  # replaced after the ZeroDivisionError
     assert pids[4] != pids[3]  # replaced after the SIGKILL
     assert isinstance(seen[6][2], WorkerFailed)
+
+
+def test_a_worker_collects_its_young_objects_less_often():
+    here = gc.get_threshold()
+    [(_, threshold, error)] = list(run_isolated(_job, ["gc"], workers=1, timeout=5))
+    assert error is None
+    assert threshold == (GC_YOUNG, *here[1:])
+    assert GC_YOUNG > here[0]
+    assert gc.get_threshold() == here  # the caller's own is left alone
 
 
 def _started(_: object) -> float:
