@@ -89,7 +89,14 @@ def _keep_ends(s: str, head: int, tail: int) -> str:
 #: once by a blank or dash after the third (IDs of 18 or 15 digits, cards, mobiles and
 #: landlines all have that), a plate's province and letter, or an address keyword. Most
 #: text has none of them, and one scan for them spares it the seven scans of :func:`find`.
-_CANDIDATE_RE = re.compile(rf"\d{{3}}[ -]?\d{{4}}|[{_PROVINCES}][A-HJ-NP-Z]|住址|居住地|户籍地址")
+#: Written as one character class, then what must follow each kind of character: a
+#: pattern that opens with a class is scanned for that class first, which is how the
+#: regular-expression engine skips ahead (an alternation of the three was tried at every
+#: position of the text, 1.6 times slower on the corpus's paragraphs).
+_CANDIDATE_RE = re.compile(
+    rf"[\d{_PROVINCES}住居户]"
+    rf"(?:(?<=\d)\d{{2}}[ -]?\d{{4}}|(?<=[{_PROVINCES}])[A-HJ-NP-Z]|(?<=住)址|(?<=居)住地|(?<=户)籍地址)"
+)
 
 
 def find(text: str, *, official_numbers: frozenset[str] = frozenset()) -> list[Masked]:

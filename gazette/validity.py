@@ -81,6 +81,14 @@ _VERB = r"(?:正式|开始|起)?(?:施行|实施|执行|试行|生效|实行)"
 _DATE_ANY = r"(?:(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*)?[\d一二三四五六七八九十]{1,3}\s*月(?:\s*[\d一二三四五六七八九十]{1,3}\s*[日号])?"
 
 _SENT_SPLIT = re.compile(r"(?<=[。;；!！?？\n])")
+#: A sentence that may state a validity: one of these words is in it.
+_CANDIDATE = re.compile(r"有效期|施行|实施|执行|试行|生效|实行|试行期")
+_EXPLICIT_START = re.compile(
+    r"(?:自|从|于|由|在)?\s*(?P<date>" + _DATE_ANY + r")\s*(?:\([^)]{0,12}\))?\s*(?P<tail>起|开始|正式|施行|实施|执行|试行|生效|实行)"
+)
+_RANGE_END_BEFORE = re.compile(r"(?:至|到)\s*$")
+_START_VERB = re.compile(r"(?:起|开始)?\s*(?:正式)?\s*(?:施行|实施|执行|试行|生效|实行)")
+_PERIOD_WORD = re.compile(r"有效期|执行期限|实施期限|执行期|实施期")
 _CLAUSE_BOUNDARY = re.compile(r"[,，;；。:：\n]")
 
 _REL_WORDS = r"印发|发布|公布|发文|签发|下发|颁布|公告|发出|出台|即日"
@@ -180,13 +188,13 @@ def _scan(sentence: str, written: dt.date | None, published: dt.date | None) -> 
 
     # Effective date: explicit.
     explicit_effective = False
-    for m in re.finditer(r"(?:自|从|于|由|在)?\s*(?P<date>" + _DATE_ANY + r")\s*(?:\([^)]{0,12}\))?\s*(?P<tail>起|开始|正式|施行|实施|执行|试行|生效|实行)", s):
+    for m in _EXPLICIT_START.finditer(s):
         # a date that is the end of a range (…至DATE起) is not a start
-        if re.search(r"(?:至|到)\s*$", s[max(0, m.start() - 3) : m.start("date")]):
+        if _RANGE_END_BEFORE.search(s[max(0, m.start() - 3) : m.start("date")]):
             continue
         after = s[m.end("tail") - len(m.group("tail")) : m.end("tail") + 12]
         before = s[max(0, m.start() - 2) : m.start()]
-        has_verb = re.match(r"(?:起|开始)?\s*(?:正式)?\s*(?:施行|实施|执行|试行|生效|实行)", after) or (
+        has_verb = _START_VERB.match(after) or (
             m.group(0).lstrip().startswith(("自", "从")) and re.search(_VERB, s[m.end() :])
         )
         if not has_verb or "有效期" in before:
@@ -215,7 +223,7 @@ def _scan(sentence: str, written: dt.date | None, published: dt.date | None) -> 
 
     # Expiry: a range, an end date, or a period.
     relative_effective = f.effective is not None and f.score == 2 and not explicit_effective
-    for m in re.finditer(r"有效期|执行期限|实施期限|执行期|实施期", s):
+    for m in _PERIOD_WORD.finditer(s):
         if _NOT_PERIOD_AFTER.match(s, m.end()) or not _about_document(s, m.start()):
             continue
         r = _RANGE.search(s[m.end() : m.end() + 40])
@@ -271,7 +279,7 @@ def _scan(sentence: str, written: dt.date | None, published: dt.date | None) -> 
 
 def _candidates(text: str) -> list[str]:
     parts = [p.strip() for p in _SENT_SPLIT.split(text)]
-    return [p for p in parts if p and re.search(r"有效期|施行|实施|执行|试行|生效|实行|试行期", p)]
+    return [p for p in parts if p and _CANDIDATE.search(p)]
 
 
 def parse_validity(

@@ -13,6 +13,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stddef.h>
 #include <math.h>
 #include <string.h>
 
@@ -145,6 +146,9 @@ read_chars(PyObject *self, PyObject *args)
     void *last_object = NULL;
     double size = 0.0;
     int red = 0;
+    int have_factor = 0;
+    float last_c = 0.0f, last_d = 0.0f;
+    double last_factor = 1.0;
     for (int i = 0; i < count; i++) {
         unsigned int code = get_unicode(handle, i);
         if (code >= 0xD800 && code < 0xE000) {
@@ -168,12 +172,20 @@ read_chars(PyObject *self, PyObject *args)
             size = get_size(handle, i);
             matrix_f matrix;
             if (get_matrix(handle, i, &matrix)) {
-                PyObject *scale = PyObject_CallFunction(hypot, "dd", (double)matrix.c, (double)matrix.d);
-                if (scale == NULL) goto error;
-                double factor = PyFloat_AsDouble(scale);
-                Py_DECREF(scale);
-                if (factor == -1.0 && PyErr_Occurred()) goto error;
-                size *= factor;
+                /* math.hypot's own rounding, as in Python; text objects of a page
+                   mostly share their matrix, so the last factor is reused */
+                if (!have_factor || matrix.c != last_c || matrix.d != last_d) {
+                    PyObject *scale = PyObject_CallFunction(hypot, "dd", (double)matrix.c, (double)matrix.d);
+                    if (scale == NULL) goto error;
+                    double factor = PyFloat_AsDouble(scale);
+                    Py_DECREF(scale);
+                    if (factor == -1.0 && PyErr_Occurred()) goto error;
+                    have_factor = 1;
+                    last_c = matrix.c;
+                    last_d = matrix.d;
+                    last_factor = factor;
+                }
+                size *= last_factor;
             }
             unsigned int r = 0, g = 0, b = 0, a = 0;
             red = get_fill(handle, i, &r, &g, &b, &a) && r > 153 && g < 90 && b < 90;
@@ -247,6 +259,20 @@ by_x0(const void *a, const void *b)
 {
     const item_t *p = a, *q = b;
     return key_then_order(p->x0, q->x0, p->order, q->order);
+}
+
+/* Whether items[0..n) are already in ascending order of the double at byte offset
+ * `offset` of each (size `size`): a stable sort would leave them as they are, and
+ * lines and rows mostly arrive from pdfium in reading order. A NaN is never in order. */
+static int
+in_order(const void *items, Py_ssize_t n, size_t size, size_t offset)
+{
+    const char *p = items;
+    for (Py_ssize_t i = 1; i < n; i++, p += size) {
+        double a = *(const double *)(p + offset), b = *(const double *)(p + size + offset);
+        if (!(a <= b)) return 0;
+    }
+    return 1;
 }
 
 static int
@@ -352,7 +378,8 @@ build_lines(PyObject *self, PyObject *args)
         it->blank = is_blank(it->text);
         it->order = i;
     }
-    qsort(items, (size_t)n, sizeof(item_t), by_top);
+    if (!in_order(items, n, sizeof(item_t), offsetof(item_t, top)))
+        qsort(items, (size_t)n, sizeof(item_t), by_top);
     for (Py_ssize_t i = 0; i < n; i++) items[i].order = i;
     out = PyList_New(0);
     space = PyUnicode_FromString(" ");
@@ -362,7 +389,8 @@ build_lines(PyObject *self, PyObject *args)
         /* one row: from start while each top is within y_tol of the one before */
         Py_ssize_t end = start + 1;
         while (end < n && !(items[end].top - items[end - 1].top > y_tol)) end++;
-        qsort(items + start, (size_t)(end - start), sizeof(item_t), by_x0);
+        if (!in_order(items + start, end - start, sizeof(item_t), offsetof(item_t, x0)))
+            qsort(items + start, (size_t)(end - start), sizeof(item_t), by_x0);
         PyObject *parts = PyList_New(0);
         if (parts == NULL) goto fail;
         Py_ssize_t nkept = 0;
@@ -495,7 +523,8 @@ gutter_cover(PyObject *self, PyObject *args)
         out = Py_NewRef(Py_None);
         goto done;
     }
-    qsort(boxes, (size_t)count, sizeof(box_t), box_by_top);
+    if (!in_order(boxes, count, sizeof(box_t), offsetof(box_t, top)))
+        qsort(boxes, (size_t)count, sizeof(box_t), box_by_top);
     Py_ssize_t rows = 0;
     double first_top = 0, left = boxes[0].x0, right = boxes[0].x1;
     for (Py_ssize_t i = 0; i < count; i++) {

@@ -79,7 +79,7 @@ def undouble(text: str) -> str:
     doubled character (看看, 2022年11月) is left alone.
     """
     s = text.strip()
-    if len(s) < 4 or len(s) % 2:
+    if len(s) < 4 or len(s) % 2 or s[0] != s[1]:
         return text
     if all(s[i] == s[i + 1] for i in range(0, len(s), 2)) and len(set(s)) > 1:
         return s[::2]
@@ -192,8 +192,11 @@ def _band_lines(p: PageText) -> list[Line]:
     return top + [ln for ln in bottom if ln not in top]
 
 
+_GAZETTE_HEADER = re.compile(r"公报.{0,6}\d{4}\s*年\s*第\s*\d+\s*期")
+
+
 def _looks_like_gazette_header(text: str) -> bool:
-    return bool(re.search(r"公报.{0,6}\d{4}\s*年\s*第\s*\d+\s*期", text)) and len(text) < 40
+    return len(text) < 40 and _GAZETTE_HEADER.search(text) is not None
 
 
 # --------------------------------------------------------------------- paragraphs

@@ -60,8 +60,15 @@ class Gutter:
     def crosses(self, x0: float, x1: float) -> bool:
         """Whether a box from ``x0`` to ``x1`` reaches into the central third of the gutter
         (column text may overhang its edge a little — punctuation — but never that far)."""
+        lo, hi = self.band()
+        return x1 > lo and x0 < hi
+
+    def band(self) -> tuple[float, float]:
+        """The central third of the gutter, ``(lo, hi)``: a box crosses the gutter when
+        it ends right of ``lo`` and starts left of ``hi`` (for loops over characters)."""
+        middle = (self.x0 + self.x1) / 2
         band = (self.x1 - self.x0) / 6
-        return x1 > self.middle - band and x0 < self.middle + band
+        return middle - band, middle + band
 
     def to_block(self, x: float, column: int) -> float:
         """``x`` in column 1 (left) or 2 (right) mapped onto the full text width."""
@@ -258,12 +265,14 @@ def fits(chars: Iterable[Char], gutter: Gutter) -> bool:
     rows = char_rows(boxes(chars))
     crossing = flush = two_sided = 0
     all_left = True
+    lo, hi = gutter.band()
+    middle = gutter.middle
     for row in rows:
-        if any(gutter.crosses(c[0], c[1]) for c in row):
+        if any(c[1] > lo and c[0] < hi for c in row):
             crossing += 1
             continue
-        left_part = [c[1] for c in row if c[1] <= gutter.middle]
-        right_part = [c[0] for c in row if c[0] >= gutter.middle]
+        left_part = [c[1] for c in row if c[1] <= middle]
+        right_part = [c[0] for c in row if c[0] >= middle]
         if left_part and abs(max(left_part) - gutter.x0) <= _EDGE:
             flush += 1
         if left_part and right_part:

@@ -84,8 +84,9 @@ class PageText:
     flags: list[str] = field(default_factory=list)
 
     @property
-    def char_count(self) -> int:
-        return sum(len(ln.text.strip()) for ln in self.lines)
+    def has_text(self) -> bool:
+        """Whether any of the page's lines prints something other than blanks."""
+        return any(not ln.text.isspace() for ln in self.lines if ln.text)
 
 
 @dataclass
@@ -250,7 +251,7 @@ def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
 
 def _finish(path: str, name: str, sha: str, page_count: int, pages: list[PageText], warnings: list[str]) -> Extraction:
     """The :class:`Extraction`, or :class:`NoTextLayer` when no page has text."""
-    textless = [p for p in pages if p.char_count == 0]
+    textless = [p for p in pages if not p.has_text]
     if len(textless) == len(pages):
         unavailable = [p for p in pages if "ocr_unavailable" in p.flags]
         if unavailable:
@@ -337,18 +338,20 @@ def _char_lines(
 
 def _column_segments(chars: list[Char], number: int, height: float, gutter: Gutter) -> list[tuple[float, list[Line]]]:
     """Full-width rows and two-column bands of a two-column page, each with its top."""
-    full = [raw for raw in build_lines(chars) if any(gutter.crosses(c.x0, c.x1) for c in raw.chars)]
+    lo, hi = gutter.band()
+    full = [raw for raw in build_lines(chars) if any(c.x1 > lo and c.x0 < hi for c in raw.chars)]
     segments: list[tuple[float, list[Line]]] = [(raw.top, [_line_of(raw, number)]) for raw in full]
     taken = {id(c) for raw in full for c in raw.chars}
     rest = [c for c in chars if id(c) not in taken and not c.text.isspace()]
     cuts = [0.0] + [v for raw in full for v in (raw.top, raw.bottom)] + [height + 1]
+    middle = gutter.middle
     for top, bottom in zip(cuts[::2], cuts[1::2]):
         if bottom - top < 1:
             continue
         inside = [c for c in rest if top <= (c.top + c.bottom) / 2 < bottom]
         band: list[Line] = []
         for column in (1, 2):
-            side = [c for c in inside if ((c.x0 + c.x1) / 2 < gutter.middle) == (column == 1)]
+            side = [c for c in inside if ((c.x0 + c.x1) / 2 < middle) == (column == 1)]
             band.extend(_line_of(raw, number, gutter, column) for raw in build_lines(side))
         if band:
             segments.append((band[0].top or top, band))

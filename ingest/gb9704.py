@@ -217,9 +217,12 @@ def _under_signature(sig: Line | None, date: Line, block: TextBlock | None) -> b
     )
 
 
+_SENTENCE_PUNCT = re.compile(r"[。，,；;：:！？]")
+
+
 def _short_plain(text: str) -> bool:
     s = compact(text)
-    return 1 < len(s) <= 30 and not re.search(r"[。，,；;：:！？]", s) and not _HEADING.match(s)
+    return 1 < len(s) <= 30 and not _SENTENCE_PUNCT.search(s) and not _HEADING.match(s)
 
 
 def _attachment_starts(lines: list[Line], date_index: int | None, block: TextBlock | None) -> list[int]:
@@ -230,7 +233,7 @@ def _attachment_starts(lines: list[Line], date_index: int | None, block: TextBlo
     for i, ln in enumerate(lines):
         first_on_page = i > 0 and (lines[i - 1].page != ln.page or lines[i - 1].column != ln.column)
         after_date = date_index is not None and i > date_index
-        if _ATTACHMENT_LABEL.match(compact(ln.text)):
+        if "附" in ln.text and _ATTACHMENT_LABEL.match(compact(ln.text)):
             if (ln.has_geometry and first_on_page) or after_date:
                 starts.append(i)
         elif after_date and first_on_page and _is_title_size(ln, block):

@@ -199,6 +199,6 @@ def extract_ofd(path: str | os.PathLike[str]) -> Extraction:
         raise UnreadablePDF(f"{name}: the OFD package is damaged ({type(exc).__name__}: {exc})") from exc
     if not pages:
         raise UnreadablePDF(f"{name}: the OFD document has no pages")
-    if all(pg.char_count == 0 for pg in pages):
+    if not any(pg.has_text for pg in pages):
         raise NoTextLayer(f"{name}: no text objects on any of the OFD's {len(pages)} page(s)")
     return Extraction(path=str(path), sha256=sha, page_count=len(pages), pages=pages)

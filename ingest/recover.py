@@ -44,9 +44,9 @@ def recover_pages(doc, pages: list[PageText], warnings: list[str], *, ocr: bool,
                 warnings.append(f"page {page.number}: unusable text layer ({verdict.reason}); read by the second extractor")
                 continue
             need_ocr[page.number] = f"unusable text layer ({verdict.reason})"
-        elif page.char_count == 0 and page.image_count:
+        elif not page.has_text and page.image_count:
             need_ocr[page.number] = "image-only page"
-        elif bad_font and page.char_count and (verdict.score is None or verdict.score < SURE_SCORE):
+        elif bad_font and page.has_text and (verdict.score is None or verdict.score < SURE_SCORE):
             # same file as pages with a wrong ToUnicode map: a middling score is suspect too,
             # and so is a page too short to judge (a last page with the 署名 and date)
             need_ocr[page.number] = "doubtful text layer"
