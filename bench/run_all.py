@@ -7,8 +7,9 @@
 sets of ``ingest_bench.py``: fonts named and fonts embedded; indexing of 5,000
 documents, search on archives of 10,000 and 100,000 documents, API at 16 and 64
 clients on 100,000 with the result cache off — every request searches — then on, a
-100-page EPUB); ``small`` runs every step on tiny inputs in
-well under a minute. Each part runs in its own process (clean peak-RSS figures);
+100-page EPUB, and the instructions a worker executes to parse 20 of the ingest files,
+counted by callgrind when valgrind is installed); ``small`` runs every step on tiny
+inputs in about a minute. Each part runs in its own process (clean peak-RSS figures);
 built inputs are cached under ``--work`` (default /tmp/gazette-bench-work), never
 under ../shared. Elasticsearch is measured when ``--es`` (or ``GAZETTE_ES_URL``) is given.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,6 +47,7 @@ SIZES = {
             "1",
         ],
         "epub_pages": 10,
+        "instructions": ["--pdfs", "2", "--files", "1", "--fonts", "cid"],
     },
     "full": {
         "ingest": ["--pdfs", "100", "--segment-mb", "2"],
@@ -59,6 +62,7 @@ SIZES = {
         ],
         "api": ["--docs", "100000", "--clients", "16", "64", "--duration", "20"],
         "epub_pages": 100,
+        "instructions": ["--pdfs", "100", "--files", "20"],
     },
 }
 
@@ -106,7 +110,7 @@ def main() -> None:
         "--es", default=os.environ.get("GAZETTE_ES_URL"), help="Elasticsearch URL"
     )
     parser.add_argument(
-        "--only", nargs="+", choices=["ingest", "search", "api", "epub"]
+        "--only", nargs="+", choices=["ingest", "search", "api", "epub", "instructions"]
     )
     parser.add_argument(
         "--json",
@@ -117,7 +121,7 @@ def main() -> None:
     cfg = SIZES[args.size]
     args.work.mkdir(parents=True, exist_ok=True)
     common = ["--work", str(args.work)]
-    only = set(args.only or ["ingest", "search", "api", "epub"])
+    only = set(args.only or ["ingest", "search", "api", "epub", "instructions"])
     results: dict = {"size": args.size, "machine": machine()}
     if "ingest" in only:
         results["ingest"] = part(
@@ -139,6 +143,14 @@ def main() -> None:
         )
     if "epub" in only:
         results["epub"] = epub(cfg["epub_pages"])
+    if "instructions" in only:
+        if shutil.which("valgrind"):
+            results["instructions"] = part(
+                "parse_instructions.py", common + cfg["instructions"], args.work / "instructions.json"
+            )
+        else:
+            results["instructions"] = {"skipped": "valgrind is not installed"}
+            print("instruction counts skipped: valgrind is not installed\n", flush=True)
     out = args.json or args.work / f"results-{args.size}.json"
     out.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"figures written to {out}")

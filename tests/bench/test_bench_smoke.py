@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,10 @@ def test_run_all_small(tmp_path, corpus_dir):
     for api in (results["api"], results["api_cached"]):
         assert all(run["requests"] > 0 for run in api["runs"].values())
     assert "Search latency" in proc.stdout
+    # instruction counts need valgrind, which CI installs (.ci/run)
+    counted = results["instructions"]
+    if shutil.which("valgrind"):
+        assert counted["sets"]["cid"]["instructions_per_page"] > 1_000_000
+        assert "M per page" in proc.stdout
+    else:
+        assert counted == {"skipped": "valgrind is not installed"}
