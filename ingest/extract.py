@@ -292,16 +292,19 @@ def _line_of(raw: RawLine, number: int, gutter: Gutter | None = None, column: in
     x0, x1 = raw.x0, raw.x1
     if gutter is not None and column:
         x0, x1 = gutter.to_block(x0, column), gutter.to_block(x1, column)
+    # positional: one per printed line, and keywords cost a dictionary per call
+    # (text, page, x0, x1, top, bottom, size, red, table_row, column)
     return Line(
-        text=fold(raw.text),
-        page=number,
-        x0=x0,
-        x1=x1,
-        top=raw.top,
-        bottom=raw.bottom,
-        size=round(raw.size, 1),
-        red=raw.red,
-        column=column if gutter is not None else 0,
+        fold(raw.text),
+        number,
+        x0,
+        x1,
+        raw.top,
+        raw.bottom,
+        round(raw.size, 1),
+        raw.red,
+        False,
+        column if gutter is not None else 0,
     )
 
 

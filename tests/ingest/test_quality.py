@@ -172,3 +172,27 @@ def test_compiled_score_takes_only_an_index_that_fits() -> None:
     far = (0xFFFFFFFF).to_bytes(4, "little") * (len(index) // 4)
     assert chars_module._compiled.language_score(page, keys, far, MIN_HAN, SAMPLE_HAN) == 0.0
     assert chars_module._compiled.language_score(page, b"", index, MIN_HAN, SAMPLE_HAN) == 0.0
+
+
+def _judge_counting_every_page(text: str) -> quality.TextQuality:
+    """The verdict as it was computed before: blanks removed by a regular expression,
+    the ideographs counted on every page."""
+    if "(cid:" in text:
+        return quality.TextQuality(False, "cid")
+    visible = re.sub(r"\s+", "", text)
+    if not visible:
+        return quality.TextQuality(True)
+    han = len(visible) - sum(map(len, quality._NOT_HAN_RUN.findall(visible)))
+    latin = len(quality._LATIN_EXT.findall(visible))
+    if latin > 0.2 * len(visible) and han < 0.3 * len(visible):
+        return quality.TextQuality(False, "not_chinese")
+    score = language_score(visible)
+    if score is not None and score < MIN_SCORE:
+        return quality.TextQuality(False, "implausible", round(score, 3))
+    return quality.TextQuality(True, score=None if score is None else round(score, 3))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=TOC_ENTRY + "abcXYZ éüß“”–…\u2003\u3000\t\n\x85\xa0①(cid:1)0", max_size=120))
+def test_the_verdict_counts_ideographs_only_where_they_decide_it(text: str) -> None:
+    assert judge(text) == _judge_counting_every_page(text)
