@@ -292,7 +292,7 @@ def _line_of(raw: RawLine, number: int, gutter: Gutter | None = None, column: in
     x0, x1 = raw.x0, raw.x1
     if gutter is not None and column:
         x0, x1 = gutter.to_block(x0, column), gutter.to_block(x1, column)
-    # positional: one per printed line, and keywords cost a dictionary per call
+    # positional: one is made for every printed line, and keywords cost more to match
     # (text, page, x0, x1, top, bottom, size, red, table_row, column)
     return Line(
         fold(raw.text),
