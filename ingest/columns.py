@@ -57,15 +57,11 @@ class Gutter:
     def middle(self) -> float:
         return (self.x0 + self.x1) / 2
 
-    def crosses(self, x0: float, x1: float) -> bool:
-        """Whether a box from ``x0`` to ``x1`` reaches into the central third of the gutter
-        (column text may overhang its edge a little — punctuation — but never that far)."""
-        lo, hi = self.band()
-        return x1 > lo and x0 < hi
-
     def band(self) -> tuple[float, float]:
-        """The central third of the gutter, ``(lo, hi)``: a box crosses the gutter when
-        it ends right of ``lo`` and starts left of ``hi`` (for loops over characters)."""
+        """The central third of the gutter, ``(lo, hi)``: a box from ``x0`` to ``x1``
+        crosses the gutter when ``x1 > lo and x0 < hi`` (column text may overhang the
+        gutter's edge a little — punctuation — but never that far). Loops over a page's
+        characters compare with these two bounds."""
         middle = (self.x0 + self.x1) / 2
         band = (self.x1 - self.x0) / 6
         return middle - band, middle + band
