@@ -153,9 +153,13 @@ def copy_in(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf") ->
     return stored_path(files_dir, sha256, suffix), copied
 
 
-def stage_copy(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf", *, tag: str = "") -> Path | None:
+def stage_copy(
+    files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf", *, tag: str = "", data: bytes | None = None
+) -> Path | None:
     """Write a copy of ``source`` under a temporary name beside its stored path, not
     yet flushed to disk; return that name, or None when the stored path exists already.
+    ``data``: the source's bytes when the caller has read them (written as they are;
+    the caller has checked them against ``sha256``).
 
     The first half of :func:`copy_in`, for ingest workers; the process that saves
     their files places a group of staged copies at once (:func:`place_copies`). A
@@ -169,8 +173,12 @@ def stage_copy(files_dir: Path, source: Path, sha256: str, suffix: str = ".pdf",
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=staged_prefix(tag))
     try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out)
+        with os.fdopen(fd, "wb") as out:
+            if data is not None:
+                out.write(data)
+            else:
+                with open(source, "rb") as src:
+                    shutil.copyfileobj(src, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 
 from gazette.archive import Archive, SourceFile
-from gazette.errors import GazetteError
+from gazette.errors import GazetteError, IngestError
 from gazette.store import place_copies, stage_copy, staged_prefix, stored_path, stored_suffix
 from gazette_cli.workers import run_isolated
 
@@ -91,12 +91,21 @@ def _parse_and_copy(files_dir: Path, tag: str, item: tuple[int, Path, str]):
     be the stage the workers wait for. Flushing the copy to disk is left to the save,
     which flushes a group's copies together (:func:`gazette.store.place_copies`). A
     file that fails to parse is not copied.
+
+    The file is read once: the bytes parsed are the bytes copied, and they must be
+    those the parent hashed (``digest``, the key the file is recorded under). A file
+    that changed in between (still being written, replaced) fails with that reason
+    and stays where it is, to be ingested again.
     """
+    from ingest.extract import read_file
     from ingest.pipeline import parse_file
 
     _, path, digest = item
-    parsed = parse_file(path)
-    return parsed, stage_copy(files_dir, path, digest, stored_suffix(path), tag=tag)
+    data = read_file(path)
+    parsed = parse_file(path, data=data)
+    if parsed.sha256 != digest:
+        raise IngestError(f"{path.name}: the file changed while it was being ingested; ingest it again")
+    return parsed, stage_copy(files_dir, path, digest, stored_suffix(path), tag=tag, data=data)
 
 
 def _warm_up() -> None:

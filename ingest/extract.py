@@ -38,7 +38,7 @@ from ingest.fontcache import install as install_font_cache
 from ingest.lookalikes import fold
 from ingest.recover import recover_pages
 
-__all__ = ["Line", "PageText", "Extraction", "extract", "extract_with_pdfplumber", "read_pdf_bytes", "plain_text"]
+__all__ = ["Line", "PageText", "Extraction", "extract", "extract_with_pdfplumber", "read_file", "read_pdf_bytes", "plain_text"]
 
 
 @dataclass(slots=True)
@@ -100,19 +100,28 @@ class Extraction:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_pdf_bytes(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes, after checking it looks like a PDF (raises :class:`NotAPDF`)."""
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the source file at ``path`` (raises :class:`NotAPDF` with the
+    reason when it cannot be read)."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except IsADirectoryError as exc:
         raise NotAPDF(f"{p.name}: is a directory, not a PDF file") from exc
     except OSError as exc:
         raise NotAPDF(f"{p.name}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def read_pdf_bytes(path: str | os.PathLike[str], data: bytes | None = None) -> bytes:
+    """The file's bytes (``data`` when the caller has read them already), after
+    checking they look like a PDF (raises :class:`NotAPDF`)."""
+    if data is None:
+        data = read_file(path)
+    name = Path(path).name
     if not data:
-        raise NotAPDF(f"{p.name}: empty file (0 bytes), not a PDF")
+        raise NotAPDF(f"{name}: empty file (0 bytes), not a PDF")
     if b"%PDF-" not in data[:1024]:
-        raise NotAPDF(f"{p.name}: not a PDF (no %PDF header; starts with {data[:8]!r})")
+        raise NotAPDF(f"{name}: not a PDF (no %PDF header; starts with {data[:8]!r})")
     return data
 
 
@@ -222,8 +231,9 @@ def _page_lines(page, number: int, hint: Gutter | None = None, *, use_hint: bool
     return _char_lines(chars, number, float(page.height), hint, use_hint=use_hint, tables=tables)
 
 
-def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
-    """Open ``path`` and return its positioned lines (see the module docstring).
+def extract(path: str | os.PathLike[str], *, ocr: bool = True, data: bytes | None = None) -> Extraction:
+    """Open ``path`` and return its positioned lines (see the module docstring);
+    ``data``: the file's bytes when the caller has read them (the file is then not read).
 
     Each page's text is judged (:func:`ingest.quality.judge`); a page whose font has
     no usable ToUnicode map is read again with pypdfium2, and pages that still have no
@@ -233,7 +243,7 @@ def extract(path: str | os.PathLike[str], *, ocr: bool = True) -> Extraction:
     one-line reason for anything that is not a readable PDF or yields no text at all.
     """
     name = Path(path).name
-    data = read_pdf_bytes(path)
+    data = read_pdf_bytes(path, data)
     sha = hashlib.sha256(data).hexdigest()
     install_font_cache()
     doc = _open_pdfium(data, name)

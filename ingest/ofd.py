@@ -19,6 +19,7 @@ has text.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import posixpath
 import statistics
@@ -36,13 +37,20 @@ PT_PER_MM = 72 / 25.4
 _A4 = (210.0, 297.0)
 
 
-def is_ofd(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a zip package with an ``OFD.xml`` entry (OFD magic)."""
+def is_ofd(path: str | os.PathLike[str], data: bytes | None = None) -> bool:
+    """Whether ``path`` (or ``data``, its bytes when already read) is a zip package
+    with an ``OFD.xml`` entry (OFD magic)."""
     try:
-        with open(path, "rb") as fh:
-            if fh.read(4) != b"PK\x03\x04":
-                return False
-        with zipfile.ZipFile(path) as zf:
+        if data is None:
+            with open(path, "rb") as fh:
+                if fh.read(4) != b"PK\x03\x04":
+                    return False
+            package = path
+        elif data[:4] != b"PK\x03\x04":
+            return False
+        else:
+            package = io.BytesIO(data)
+        with zipfile.ZipFile(package) as zf:
             return any(n.lstrip("/").lower() == "ofd.xml" for n in zf.namelist())
     except (OSError, zipfile.BadZipFile):
         return False
@@ -164,17 +172,19 @@ def _lines(chars: list[dict], number: int) -> list[Line]:
     return out
 
 
-def extract_ofd(path: str | os.PathLike[str]) -> Extraction:
-    """Read an OFD package (see the module docstring)."""
+def extract_ofd(path: str | os.PathLike[str], data: bytes | None = None) -> Extraction:
+    """Read an OFD package (see the module docstring); ``data``: its bytes when the
+    caller has read them (the file is then not read)."""
     p = Path(path)
     name = p.name
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise NotAPDF(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    if data is None:
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise NotAPDF(f"{name}: cannot be read ({exc.strerror or exc})") from exc
     sha = hashlib.sha256(data).hexdigest()
     try:
-        with zipfile.ZipFile(p) as zf:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = {n.lstrip("/"): n for n in zf.namelist()}
             entry = next(n for n in names if n.lower() == "ofd.xml")
             ofd = ET.fromstring(zf.read(names[entry]))

@@ -162,3 +162,42 @@ def test_files_are_hashed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
     assert any(kind == "hashed" for kind, _ in events[first_saved:])
     assert sorted(name for kind, name in events if kind == "hashed") == [o.path.name for o in outcomes]
     archive.close()
+
+
+def test_a_file_that_changes_after_it_was_hashed_fails_and_is_ingested_again(tmp_path, pdfs, monkeypatch):
+    """The parent records a file under the hash it took; a worker parses and copies
+    the bytes it reads. A file changed in between (still being written, replaced)
+    must not be recorded under a hash its stored copy and documents do not have: it
+    fails with that reason, leaves nothing behind, and the next batch takes it as it
+    is then."""
+    from gazette_cli import batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in pdfs:
+        (folder / p.name).write_bytes(p.read_bytes())
+    moving = folder / pdfs[1].name
+    sha256_of = batch.sha256_of
+
+    def hash_then_change(path: Path) -> str:
+        digest = sha256_of(path)
+        if path == moving:
+            path.write_bytes(path.read_bytes() + b"\n% written after the hash\n")
+        return digest
+
+    monkeypatch.setattr(batch, "sha256_of", hash_then_change)
+    archive = Archive(Settings(home=tmp_path / "home"))
+    outcomes = {o.path.name: o for o in ingest_paths(archive, [folder], workers=2)}
+    assert outcomes[moving.name].status == "failed"
+    assert "changed while it was being ingested" in outcomes[moving.name].reason
+    assert all(outcomes[p.name].status == "ingested" for p in pdfs if p != pdfs[1])
+    assert len(archive.store.files()) == len(pdfs) - 1
+    assert archive.orphan_files() == [] and archive.check() == []
+
+    monkeypatch.undo()
+    again = {o.path.name: o.status for o in ingest_paths(archive, [folder], workers=2)}
+    assert again[moving.name] == "ingested"
+    [record] = [f for f in archive.store.files() if f["sha256"] == batch.sha256_of(moving)]
+    assert (archive.store.files_dir.parent / record["stored_path"]).read_bytes() == moving.read_bytes()
+    assert archive.check() == []
+    archive.close()

@@ -40,6 +40,18 @@ def test_a_staged_copy_is_placed_whole_under_its_stored_name(tmp_path, files_dir
     assert copy_in(files_dir, src, sha, ".pdf") == (stored_path(files_dir, sha, ".pdf"), False)
 
 
+def test_a_copy_staged_from_bytes_read_already_holds_those_bytes(tmp_path, files_dir):
+    """Ingest's workers read a file once: the bytes they parsed are the bytes staged,
+    whatever the file holds by then."""
+    src, sha = _source(tmp_path, "a.pdf", b"%PDF-1.4 read once" * 4000)
+    data = src.read_bytes()
+    src.write_bytes(b"%PDF-1.4 replaced since")
+    staged = stage_copy(files_dir, src, sha, ".pdf", data=data)
+    assert staged is not None and staged.read_bytes() == data
+    assert place_copies(files_dir, [(staged, sha, ".pdf")]) == [True]
+    assert hashlib.sha256(stored_path(files_dir, sha, ".pdf").read_bytes()).hexdigest() == sha
+
+
 def test_a_copy_placed_meanwhile_is_kept_and_the_second_staged_copy_dropped(tmp_path, files_dir):
     src, sha = _source(tmp_path, "a.pdf", b"same content")
     first = stage_copy(files_dir, src, sha, ".pdf")
