@@ -121,11 +121,17 @@ def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, pa
 
 #: Inputs sent to a busy worker ahead of the one it is on: it starts the next as soon
 #: as it answers, without waiting for this process, which may be busy saving a group of
-#: results (:data:`gazette_cli.batch.GROUP_FILES`) for longer than one input lasts. With
-#: one ahead, the workers of a 2-core ingest stood idle through most of each group's
-#: save (saving 8 files takes about as long as parsing 2 or 3); with three, they did
-#: not. The cost: up to three inputs may wait behind a slow one on its worker.
-AHEAD = 3
+#: results (:data:`gazette_cli.batch.GROUP_FILES`, 20–40 ms on the project's 2-core
+#: test machine) for longer than several inputs last: a file of one or two pages is
+#: parsed in 1–3 ms. With one ahead, the workers stood idle through most of each
+#: group's save; with three, the workers of an ingest of the bench's files
+#: (``bench/ingest_bench.py``) still waited for their next file 25–55 ms per run of
+#: 430 ms, and the machine was idle 9 % of the run. With ten: 4–5 % idle, and 7–10 %
+#: more pages/s on the TrueType set, 3–4 % on the other (medians of 6–8 interleaved
+#: runs per depth; 8, 12 and 16 did no better). The cost: up to ten inputs wait behind
+#: a slow one on its worker (handed back if it dies or times out), and the last
+#: inputs of a batch may be shared less evenly between the workers.
+AHEAD = 10
 
 
 @dataclass

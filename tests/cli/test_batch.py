@@ -144,10 +144,12 @@ def test_files_are_hashed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
     would otherwise wait for all of them to be read first): some files are hashed only
     after the first file is saved. Every file still ends with its outcome, in order."""
     from gazette_cli import batch
+    from gazette_cli.workers import AHEAD
 
     folder = tmp_path / "in"
     folder.mkdir()
-    for n in range(16):  # distinct files: the same pages, a different trailing comment
+    count = 2 * (AHEAD + 1) + 8  # more than two workers hold at once
+    for n in range(count):  # distinct files: the same pages, a different trailing comment
         (folder / f"{n:02d}.pdf").write_bytes(pdfs[n % len(pdfs)].read_bytes() + f"\n%{n}\n".encode())
     events: list[tuple[str, str]] = []
     sha256_of = batch.sha256_of
@@ -156,7 +158,7 @@ def test_files_are_hashed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
     outcomes = ingest_paths(
         archive, [folder], workers=2, group_files=1, on_done=lambda o: events.append(("saved", o.path.name))
     )
-    assert [o.path.name for o in outcomes] == [f"{n:02d}.pdf" for n in range(16)]
+    assert [o.path.name for o in outcomes] == [f"{n:02d}.pdf" for n in range(count)]
     assert all(o.status == "ingested" for o in outcomes)
     first_saved = events.index(("saved", "00.pdf"))
     assert any(kind == "hashed" for kind, _ in events[first_saved:])
