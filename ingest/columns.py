@@ -193,6 +193,8 @@ def find_gutter(chars: Iterable[Char]) -> Gutter | None:
         return None
     nrows, left, right, lo, cover = measured
     limit = MAX_COVER * nrows
+    if not cover or min(cover) > limit:  # every x of the middle crossed: one column
+        return None
     best: tuple[int, int] | None = None
     start = None
     for i, n in enumerate([*cover, nrows + 1]):

@@ -340,6 +340,11 @@ def _char_lines(
     gutter = hint if use_hint and hint is not None else find_gutter(chars)
     if gutter is None and hint is not None and fits(chars, hint):
         gutter = hint
+    if gutter is None and not tables:
+        # most pages: build_lines gives lines top to bottom, each top more than
+        # ingest.chars.Y_TOLERANCE below the one before — the order the sort below
+        # would give them
+        return [_line_of(raw, number) for raw in build_lines(chars)], None
     segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in tables]
     if gutter is None:
         segments += [(raw.top, [_line_of(raw, number)]) for raw in build_lines(chars)]

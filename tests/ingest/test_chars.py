@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from ingest import chars as chars_module
 from ingest import columns
 from ingest.chars import (
+    Y_TOLERANCE,
     Char,
     RawLine,
     build_lines,
@@ -365,20 +366,33 @@ _texts = st.sampled_from(["规", "范", "性", "a", "fi", " ", "\u3000", "", "·
 _xs = st.sampled_from([0.0, 1.4, 1.5, 3.0, 4.5, 16.0, 17.5, 19.1])
 _widths = st.sampled_from([0.0, 1.5, 3.0, 16.0])
 _tops = st.sampled_from([0.0, 1.5, 2.9, 3.0, 3.1, 6.0, 16.0])
+_rows_of_chars = st.lists(
+    st.tuples(_texts, _xs, _widths, _tops, st.sampled_from([10.0, 12.0, 16.0, 22.0]), st.booleans()).map(
+        lambda spec: Char(spec[0], spec[1], spec[1] + spec[2], spec[3], spec[3] + spec[4], spec[4], spec[5])
+    ),
+    max_size=40,
+)
 
 
 @needs_compiled
 @settings(max_examples=500, deadline=None)
-@given(
-    st.lists(
-        st.tuples(_texts, _xs, _widths, _tops, st.sampled_from([10.0, 12.0, 16.0, 22.0]), st.booleans()),
-        max_size=40,
-    )
-)
-def test_compiled_lines_equal_python_lines(specs) -> None:
-    chars = [Char(t, x, x + w, top, top + size, size, red) for t, x, w, top, size, red in specs]
+@given(_rows_of_chars)
+def test_compiled_lines_equal_python_lines(chars) -> None:
     assert _lines(build_lines_compiled(chars)) == _lines(build_lines_python(chars))
     assert _lines(build_lines(chars)) == _lines(build_lines_python(chars))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_rows_of_chars)
+def test_lines_come_top_down_more_than_the_tolerance_apart(chars) -> None:
+    """ingest.extract takes the lines of a page without columns or tables in the order
+    they are built, without sorting them by top: that order must be top-down, each
+    line's top more than Y_TOLERANCE below the one before (so no rounding of the tops
+    can change it)."""
+    for lines in (build_lines(chars), build_lines_python(chars)):
+        tops = [ln.top for ln in lines]
+        assert all(below - above > Y_TOLERANCE for above, below in zip(tops, tops[1:]))
+        assert [round(t) for t in tops] == sorted({round(t) for t in tops})
 
 
 @needs_compiled
