@@ -35,15 +35,16 @@ not_printed(unsigned int code)
 }
 
 static PyObject *
-new_char(PyTypeObject *type, PyObject *fields[7])
+new_tuple(PyTypeObject *type, PyObject **fields, int n)
 {
-    /* a Char named tuple, made as tuple.__new__(Char, fields) makes it */
-    PyObject *item = type->tp_alloc(type, 7);
+    /* a named tuple of type (Char, RawLine), made as tuple.__new__(type, fields)
+       makes it; takes the references to fields */
+    PyObject *item = type->tp_alloc(type, n);
     if (item == NULL) {
-        for (int k = 0; k < 7; k++) Py_XDECREF(fields[k]);
+        for (int k = 0; k < n; k++) Py_XDECREF(fields[k]);
         return NULL;
     }
-    for (int k = 0; k < 7; k++) PyTuple_SET_ITEM(item, k, fields[k]);
+    for (int k = 0; k < n; k++) PyTuple_SET_ITEM(item, k, fields[k]);
     return item;
 }
 
@@ -123,6 +124,10 @@ read_chars(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "KidO!O!O", &handle_value, &count, &height, &PyTuple_Type, &functions,
                           &PyType_Type, &char_type, &hypot))
         return NULL;
+    if (!PyType_IsSubtype(char_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "char_type must be a named tuple type");
+        return NULL;
+    }
     void *fn[7];
     if (addresses(functions, fn, 7) < 0) return NULL;
     get_unicode_fn get_unicode = (get_unicode_fn)fn[0];
@@ -206,7 +211,7 @@ read_chars(PyObject *self, PyObject *args)
                 goto error;
             }
         }
-        PyObject *item = new_char(char_type, fields);
+        PyObject *item = new_tuple(char_type, fields, 7);
         if (item == NULL) goto error;
         int failed = PyList_Append(out, item);
         Py_DECREF(item);
@@ -307,7 +312,7 @@ is_blank(PyObject *text)
 }
 
 static PyObject *
-make_line(PyObject *line_type, PyObject *parts, item_t **kept, Py_ssize_t nkept,
+make_line(PyTypeObject *line_type, PyObject *parts, item_t **kept, Py_ssize_t nkept,
           item_t *x1_of, item_t *top_of, item_t *bottom_of, int reds, double *sizes)
 {
     PyObject *empty = NULL, *joined = NULL, *text = NULL, *chars = NULL, *size = NULL, *line = NULL;
@@ -328,11 +333,17 @@ make_line(PyObject *line_type, PyObject *parts, item_t **kept, Py_ssize_t nkept,
     Py_ssize_t mid = nkept / 2;
     size = PyFloat_FromDouble(nkept % 2 ? sizes[mid] : (sizes[mid - 1] + sizes[mid]) / 2);
     if (size == NULL) goto done;
-    line = PyObject_CallFunctionObjArgs(
-        line_type, text, chars,
-        PyTuple_GET_ITEM(kept[0]->c, 1), PyTuple_GET_ITEM(x1_of->c, 2),
-        PyTuple_GET_ITEM(top_of->c, 3), PyTuple_GET_ITEM(bottom_of->c, 4),
-        size, reds * 2 > nkept ? Py_True : Py_False, NULL);
+    {
+        /* a RawLine named tuple, made as tuple.__new__(RawLine, fields) makes it */
+        PyObject *fields[8] = {
+            text, chars,
+            PyTuple_GET_ITEM(kept[0]->c, 1), PyTuple_GET_ITEM(x1_of->c, 2),
+            PyTuple_GET_ITEM(top_of->c, 3), PyTuple_GET_ITEM(bottom_of->c, 4),
+            size, reds * 2 > nkept ? Py_True : Py_False,
+        };
+        for (int k = 0; k < 8; k++) Py_INCREF(fields[k]);
+        line = new_tuple(line_type, fields, 8);
+    }
 done:
     Py_XDECREF(empty);
     Py_XDECREF(joined);
@@ -346,10 +357,15 @@ done:
 static PyObject *
 build_lines(PyObject *self, PyObject *args)
 {
-    PyObject *list, *line_type;
+    PyObject *list;
+    PyTypeObject *line_type;
     double dedupe, x_tol, y_tol;
-    if (!PyArg_ParseTuple(args, "O!Oddd", &PyList_Type, &list, &line_type, &dedupe, &x_tol, &y_tol))
+    if (!PyArg_ParseTuple(args, "O!O!ddd", &PyList_Type, &list, &PyType_Type, &line_type, &dedupe, &x_tol, &y_tol))
         return NULL;
+    if (!PyType_IsSubtype(line_type, &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "line_type must be a named tuple type");
+        return NULL;
+    }
     Py_ssize_t n = PyList_GET_SIZE(list);
     item_t *items = PyMem_Malloc(sizeof(item_t) * (size_t)(n ? n : 1));
     item_t **kept = PyMem_Malloc(sizeof(item_t *) * (size_t)(n ? n : 1));

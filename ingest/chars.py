@@ -92,11 +92,13 @@ class PageChars:
     has_rules: bool = False
 
 
-@dataclass(slots=True)
-class RawLine:
+class RawLine(NamedTuple):
     """A built line: its text (stripped, not yet folded), its characters, and what
     :func:`build_lines` works out from them as it goes: the box, the median size, and
-    whether most characters are red."""
+    whether most characters are red.
+
+    A named tuple, as :class:`Char` is: the compiled :func:`build_lines` makes one
+    without a Python-level constructor per line."""
 
     text: str
     chars: list[Char]
