@@ -165,7 +165,8 @@ def stage_copy(
     their files places a group of staged copies at once (:func:`place_copies`). A
     staged copy is never read as stored. Its name starts with :func:`staged_prefix`
     of ``tag``, so a batch stopped early finds and removes the copies its workers
-    staged; ``gazette check --repair`` removes any left by a kill.
+    staged; the next ingest batch removes any left by a batch that was killed, and
+    so does ``gazette check --repair``.
     """
     target = stored_path(files_dir, sha256, suffix)
     if target.exists():

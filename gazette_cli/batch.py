@@ -10,15 +10,18 @@ process, in input order, several files per transaction (:data:`GROUP_FILES`), ea
 group's copies flushed to disk together first; a file that fails to save fails alone
 (see :meth:`gazette.archive.Archive.save_sources`). An interrupted batch keeps the
 groups it saved; the files after them are not recorded (nor left in the store), and
-the next run parses them again.
+the next run parses them again. A batch killed outright leaves the copies its workers
+had staged; the next batch removes them (:func:`batch_tag`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -106,6 +109,57 @@ def _parse_and_copy(files_dir: Path, tag: str, item: tuple[int, Path, str]):
     if parsed.sha256 != digest:
         raise IngestError(f"{path.name}: the file changed while it was being ingested; ingest it again")
     return parsed, stage_copy(files_dir, path, digest, stored_suffix(path), tag=tag, data=data)
+
+
+#: Where running batches hold their locks, under the archive's home.
+BATCHES_DIR = "ingest-batches"
+
+
+@contextmanager
+def batch_tag(home: Path, files_dir: Path) -> Iterator[str]:
+    """A new batch's tag (its workers' staged copies carry it), held as a lock for
+    as long as the batch runs; first, the staged copies of batches that died without
+    cleaning up (killed, or their machine stopped) are removed.
+
+    A batch holds ``<home>/ingest-batches/<tag>.lock`` locked (``flock``) while it
+    runs; the kernel releases the lock when the process dies, however it dies. So a
+    lock file that can be locked belongs to a dead batch, whose staged copies no one
+    will place: this removes them and the lock file. Batches running beside this one
+    keep theirs. Without ``flock`` (not a Unix system), nothing is removed: ``gazette
+    check --repair`` still does it.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not a Unix system
+        yield secrets.token_hex(6)
+        return
+    locks = home / BATCHES_DIR
+    locks.mkdir(parents=True, exist_ok=True)
+    for lock in locks.glob("*.lock"):
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:  # removed by another batch meanwhile
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a running batch holds it
+            os.close(fd)
+            continue
+        try:
+            for copy in files_dir.glob(f"*/{staged_prefix(lock.stem)}*"):
+                copy.unlink(missing_ok=True)
+            lock.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+    tag = secrets.token_hex(6)
+    mine = locks / f"{tag}.lock"
+    fd = os.open(mine, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield tag
+    finally:
+        mine.unlink(missing_ok=True)
+        os.close(fd)
 
 
 def _warm_up() -> None:
@@ -221,41 +275,42 @@ def ingest_paths(
     # (and its exports) come out the same however the workers were scheduled.
     done: dict[int, tuple[object, Path | None, BaseException | None]] = {}
     next_to_save = 0
-    tag = secrets.token_hex(6)  # names this batch's staged copies
-    job = partial(_parse_and_copy, files_dir, tag)
-    results = run_isolated(
-        job,
-        to_parse(),
-        workers=workers,
-        timeout=timeout,
-        memory_mb=memory_mb,
-        hold=lambda: len(done) >= LOOKAHEAD,
-    )
-    try:
-        for (i, _, _), result, error in results:
-            done[i] = (None, None, error) if error else (*result, None)
-            while next_to_save in done:
-                if not group:
-                    group_started = time.monotonic()
-                group.append((next_to_save, *done.pop(next_to_save)))
-                next_to_save += 1
-                if len(group) >= group_files:
+    # the batch's tag names its staged copies (see batch_tag)
+    with batch_tag(archive.store.home, files_dir) as tag:
+        job = partial(_parse_and_copy, files_dir, tag)
+        results = run_isolated(
+            job,
+            to_parse(),
+            workers=workers,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            hold=lambda: len(done) >= LOOKAHEAD,
+        )
+        try:
+            for (i, _, _), result, error in results:
+                done[i] = (None, None, error) if error else (*result, None)
+                while next_to_save in done:
+                    if not group:
+                        group_started = time.monotonic()
+                    group.append((next_to_save, *done.pop(next_to_save)))
+                    next_to_save += 1
+                    if len(group) >= group_files:
+                        save_group()
+                if group and time.monotonic() - group_started >= GROUP_SECONDS:
                     save_group()
-            if group and time.monotonic() - group_started >= GROUP_SECONDS:
+            if group:
                 save_group()
-        if group:
-            save_group()
-    except BaseException:
-        # Stopped (interrupted, or the search backend is down): the files parsed and
-        # not saved leave no copy behind (a group that failed to save removed its own),
-        # nor do those the workers were on (staged copies carry this batch's tag).
-        results.close()  # stop the workers first
-        staged = staged_prefix(tag) + "*"
-        for folder in {stored_path(files_dir, digest).parent for _, digest in todo}:
-            for copy in folder.glob(staged):
-                copy.unlink(missing_ok=True)
-        for target in placed:
-            if not archive.store.has_file(target.stem):
-                target.unlink(missing_ok=True)
-        raise
-    return outcomes
+        except BaseException:
+            # Stopped (interrupted, or the search backend is down): the files parsed and
+            # not saved leave no copy behind (a group that failed to save removed its own),
+            # nor do those the workers were on (staged copies carry this batch's tag).
+            results.close()  # stop the workers first
+            staged = staged_prefix(tag) + "*"
+            for folder in {stored_path(files_dir, digest).parent for _, digest in todo}:
+                for copy in folder.glob(staged):
+                    copy.unlink(missing_ok=True)
+            for target in placed:
+                if not archive.store.has_file(target.stem):
+                    target.unlink(missing_ok=True)
+            raise
+        return outcomes

@@ -13,7 +13,8 @@ After every kill:
 * parser workers of the killed batch are gone (they die with their parent);
 * stored copies that no record points to (a worker stages a copy, placed before its
   group's transaction) are counted and reported — ``check()`` does not flag them;
-  re-ingest reuses placed ones, and ``gazette check --repair`` removes staged ones.
+  re-ingest reuses placed ones, and the next batch (or ``gazette check --repair``)
+  removes the staged ones of a killed batch.
 
 The killed runs save :data:`KILLED_GROUP_FILES` files per transaction
 (``GAZETTE_INGEST_GROUP_FILES``), so that kills land between groups and inside them.

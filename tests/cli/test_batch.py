@@ -203,3 +203,39 @@ def test_a_file_that_changes_after_it_was_hashed_fails_and_is_ingested_again(tmp
     assert (archive.store.files_dir.parent / record["stored_path"]).read_bytes() == moving.read_bytes()
     assert archive.check() == []
     archive.close()
+
+
+def test_a_batch_removes_the_staged_copies_of_a_dead_batch_not_of_a_running_one(tmp_path, pdfs):
+    """Staged copies carry their batch's tag, and a running batch holds its tag's lock
+    file locked. A killed batch's lock can be taken: the next batch removes its staged
+    copies (nothing would ever place them) and its lock file, and leaves alone those of
+    a batch still running beside it (here, this test holding the lock)."""
+    import fcntl
+    import os
+
+    from gazette.store import staged_prefix
+    from gazette_cli.batch import BATCHES_DIR
+
+    archive = Archive(Settings(home=tmp_path / "home"))
+    files_dir = archive.store.files_dir
+    locks = archive.store.home / BATCHES_DIR
+    locks.mkdir(parents=True)
+    staged = {}
+    for tag in ("dead00000000", "live00000000"):
+        (locks / f"{tag}.lock").touch()
+        shard = files_dir / tag[:2]
+        shard.mkdir(parents=True)
+        staged[tag] = shard / f"{staged_prefix(tag)}copy"
+        staged[tag].write_bytes(b"%PDF-1.4 staged, never placed")
+    held = os.open(locks / "live00000000.lock", os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        outcomes = ingest_paths(archive, pdfs[:1], workers=1)
+    finally:
+        os.close(held)
+    assert [o.status for o in outcomes] == ["ingested"]
+    assert not staged["dead00000000"].exists() and not (locks / "dead00000000.lock").exists()
+    assert staged["live00000000"].exists() and (locks / "live00000000.lock").exists()
+    assert sorted(p.name for p in locks.iterdir()) == ["live00000000.lock"]  # its own is gone
+    assert archive.orphan_files() == [staged["live00000000"]]
+    archive.close()
