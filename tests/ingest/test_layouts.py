@@ -173,6 +173,21 @@ def test_ofd_is_ingested_like_pdf(tmp_path: Path) -> None:
     assert (a.title, a.doc_number, a.written_date, a.paragraphs) == (b.title, b.doc_number, b.written_date, b.paragraphs)
 
 
+def test_bytes_read_once_are_parsed_not_the_file_as_it_is_now(tmp_path: Path) -> None:
+    """Ingest's workers read a file once and parse those bytes (``data=``), PDF or OFD:
+    what the file holds by the time they parse does not matter."""
+    spec = small_spec()
+    for case, name in (("ofd", "doc.ofd"), ("plain", "doc.pdf")):
+        path = render(case, spec, tmp_path / name)
+        data = path.read_bytes()
+        expected = parse_file(path)
+        path.write_bytes(b"replaced since it was read")
+        assert is_ofd(path, data) == (case == "ofd")
+        parsed = parse_file(path, data=data)
+        assert parsed.sha256 == expected.sha256
+        assert [d.model_dump() for d in parsed.documents] == [d.model_dump() for d in expected.documents]
+
+
 def test_damaged_ofd_is_unreadable(tmp_path: Path) -> None:
     path = tmp_path / "bad.ofd"
     with zipfile.ZipFile(path, "w") as zf:
