@@ -115,18 +115,52 @@ def _parse_and_copy(files_dir: Path, tag: str, item: tuple[int, Path, str]):
 BATCHES_DIR = "ingest-batches"
 
 
+def _take(lock: Path) -> int | None:
+    """A descriptor holding ``lock`` locked (``flock``), or None when a running batch
+    holds it (or it is gone). A batch holds ``<home>/ingest-batches/<tag>.lock``
+    locked for as long as it runs, and the kernel releases the lock when the process
+    dies, however it dies: a lock that can be taken is a dead batch's."""
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:  # removed by another batch meanwhile
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:  # a running batch holds it
+        os.close(fd)
+        return None
+    return fd
+
+
+def running_batches(home: Path) -> set[str]:
+    """The tags of the ingest batches running on the archive at ``home``: their
+    staged copies are theirs to place or remove (``gazette check --repair`` leaves
+    them alone). Empty on a system without ``flock``."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:  # pragma: no cover - not a Unix system
+        return set()
+    running = set()
+    for lock in (home / BATCHES_DIR).glob("*.lock"):
+        fd = _take(lock)
+        if fd is None:
+            if lock.exists():
+                running.add(lock.stem)
+        else:
+            os.close(fd)
+    return running
+
+
 @contextmanager
 def batch_tag(home: Path, files_dir: Path) -> Iterator[str]:
     """A new batch's tag (its workers' staged copies carry it), held as a lock for
     as long as the batch runs; first, the staged copies of batches that died without
-    cleaning up (killed, or their machine stopped) are removed.
-
-    A batch holds ``<home>/ingest-batches/<tag>.lock`` locked (``flock``) while it
-    runs; the kernel releases the lock when the process dies, however it dies. So a
-    lock file that can be locked belongs to a dead batch, whose staged copies no one
-    will place: this removes them and the lock file. Batches running beside this one
-    keep theirs. Without ``flock`` (not a Unix system), nothing is removed: ``gazette
-    check --repair`` still does it.
+    cleaning up (killed, or their machine stopped) are removed, with their lock files
+    (a lock that can be taken is a dead batch's: :func:`_take`). Batches running
+    beside this one keep theirs. Without ``flock`` (not a Unix system), nothing is
+    removed: ``gazette check --repair`` still does it.
     """
     try:
         import fcntl
@@ -136,14 +170,8 @@ def batch_tag(home: Path, files_dir: Path) -> Iterator[str]:
     locks = home / BATCHES_DIR
     locks.mkdir(parents=True, exist_ok=True)
     for lock in locks.glob("*.lock"):
-        try:
-            fd = os.open(lock, os.O_RDWR)
-        except FileNotFoundError:  # removed by another batch meanwhile
-            continue
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # a running batch holds it
-            os.close(fd)
+        fd = _take(lock)
+        if fd is None:
             continue
         try:
             for copy in files_dir.glob(f"*/{staged_prefix(lock.stem)}*"):
@@ -153,11 +181,15 @@ def batch_tag(home: Path, files_dir: Path) -> Iterator[str]:
             os.close(fd)
     tag = secrets.token_hex(6)
     mine = locks / f"{tag}.lock"
-    fd = os.open(mine, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+    # locked before it is given its name: no other batch ever sees it free
+    fresh = locks / f".{tag}.new"
+    fd = os.open(fresh, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        os.rename(fresh, mine)
         yield tag
     finally:
+        fresh.unlink(missing_ok=True)
         mine.unlink(missing_ok=True)
         os.close(fd)
 

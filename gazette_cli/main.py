@@ -324,13 +324,20 @@ def reindex() -> None:
 @app.command()
 @handle_errors
 def check(
-    repair: Annotated[bool, typer.Option("--repair", help="Delete stored copies no record points at.")] = False,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Delete stored copies no record points at (not those a running ingest staged).")
+    ] = False,
 ) -> None:
     """Check records, search index and stored files against each other."""
+    from gazette.store import staged_prefix
+    from gazette_cli.batch import running_batches
+
     with _archive() as archive:
         problems = archive.check()
         n = archive.store.count_documents()
-        orphans = archive.orphan_files()
+        # copies staged by an ingest running now are its own: it places or removes them
+        running = tuple(staged_prefix(tag) for tag in running_batches(archive.store.home))
+        orphans = [p for p in archive.orphan_files() if not (running and p.name.startswith(running))]
         for path in orphans:
             if repair:
                 path.unlink(missing_ok=True)

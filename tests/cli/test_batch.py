@@ -239,3 +239,44 @@ def test_a_batch_removes_the_staged_copies_of_a_dead_batch_not_of_a_running_one(
     assert sorted(p.name for p in locks.iterdir()) == ["live00000000.lock"]  # its own is gone
     assert archive.orphan_files() == [staged["live00000000"]]
     archive.close()
+
+
+def test_check_repair_leaves_the_staged_copies_of_a_running_batch(tmp_path):
+    """`gazette check --repair` removes stored copies no record points at, but not
+    those a running batch has staged and will place (its lock is held); once that
+    batch is dead, they go too."""
+    import fcntl
+    import os
+
+    from gazette.store import staged_prefix
+    from gazette_cli.batch import BATCHES_DIR, running_batches
+
+    home = tmp_path / "home"
+    Archive(Settings(home=home)).close()
+    files_dir = home / "files"
+    locks = home / BATCHES_DIR
+    locks.mkdir(parents=True)
+    (locks / "live00000000.lock").touch()
+    shard = files_dir / "ab"
+    shard.mkdir(parents=True)
+    live = shard / f"{staged_prefix('live00000000')}copy"
+    stray = shard / ("ab" + "0" * 62 + ".pdf")  # a placed copy whose record was never written
+    for path in (live, stray):
+        path.write_bytes(b"%PDF-1.4 unrecorded")
+
+    def repair() -> str:
+        result = CliRunner().invoke(app, ["--home", str(home), "check", "--repair"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    held = os.open(locks / "live00000000.lock", os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        assert running_batches(home) == {"live00000000"}
+        assert "1 unrecorded stored file(s) removed" in repair()
+        assert live.exists() and not stray.exists()
+    finally:
+        os.close(held)
+    assert running_batches(home) == set()
+    assert "1 unrecorded stored file(s) removed" in repair()
+    assert not live.exists()
