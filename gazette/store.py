@@ -191,6 +191,12 @@ def staged_prefix(tag: str = "") -> str:
     return f".tmp-{tag}-" if tag else ".tmp-"
 
 
+def remove_staged(files_dir: Path, tag: str) -> None:
+    """Remove the copies staged with ``tag`` (:func:`stage_copy`) and not placed."""
+    for copy in files_dir.glob(f"*/{staged_prefix(tag)}*"):
+        copy.unlink(missing_ok=True)
+
+
 def place_copies(files_dir: Path, staged: Sequence[tuple[Path, str, str]]) -> list[bool]:
     """Flush copies made by :func:`stage_copy` to disk, then rename each to its
     stored path; ``staged`` holds ``(staged copy, sha256, suffix)``. Returns, for each,

@@ -28,7 +28,13 @@ from pathlib import Path
 
 from gazette.archive import Archive, SourceFile
 from gazette.errors import GazetteError, IngestError
-from gazette.store import place_copies, stage_copy, staged_prefix, stored_path, stored_suffix
+from gazette.store import (
+    place_copies,
+    remove_staged,
+    stage_copy,
+    stored_path,
+    stored_suffix,
+)
 from gazette_cli.workers import run_isolated
 
 SOURCE_SUFFIXES = {".pdf", ".ofd"}
@@ -174,8 +180,7 @@ def batch_tag(home: Path, files_dir: Path) -> Iterator[str]:
         if fd is None:
             continue
         try:
-            for copy in files_dir.glob(f"*/{staged_prefix(lock.stem)}*"):
-                copy.unlink(missing_ok=True)
+            remove_staged(files_dir, lock.stem)
             lock.unlink(missing_ok=True)
         finally:
             os.close(fd)
@@ -337,10 +342,7 @@ def ingest_paths(
             # not saved leave no copy behind (a group that failed to save removed its own),
             # nor do those the workers were on (staged copies carry this batch's tag).
             results.close()  # stop the workers first
-            staged = staged_prefix(tag) + "*"
-            for folder in {stored_path(files_dir, digest).parent for _, digest in todo}:
-                for copy in folder.glob(staged):
-                    copy.unlink(missing_ok=True)
+            remove_staged(files_dir, tag)
             for target in placed:
                 if not archive.store.has_file(target.stem):
                     target.unlink(missing_ok=True)
