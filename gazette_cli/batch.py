@@ -210,7 +210,7 @@ def _warm_up() -> None:
     import pdfplumber  # noqa: F401
     import pypdfium2  # noqa: F401
 
-    from ingest import pipeline  # noqa: F401
+    from ingest import ofd, pipeline  # noqa: F401 - ofd: every parse checks for OFD
     from ingest.quality import language_score
 
     language_score("公报" * 30)

@@ -52,6 +52,8 @@ def test_run_all_small(tmp_path, corpus_dir):
     assert all(s["end to end (ingest_paths)"]["failed_files"] == 0 for s in measured)
     saving = results["ingest"]["save_ms_per_file_by_waiting_clauses"]
     assert all(v["one_by_one"] > 0 and v["grouped"] > 0 for v in saving.values())
+    # the timed runs' archives are removed at the end of the bench, not left behind
+    assert not list((tmp_path / "work").glob("timed-*"))
     sqlite_300 = results["search"]["search"]["sqlite_300"]
     assert {"word", "short", "phrase", "filtered", "faceted"} <= set(sqlite_300)
     assert 2 <= sqlite_300["warm_up"]["rounds"] <= 40
