@@ -250,8 +250,10 @@ def ingest_paths(
     # Files are hashed and looked up as the workers need them, not all before the
     # first parse: a backlog of thousands of files starts parsing at once.
     todo: list[tuple[Path, str]] = []
+    listed = False  # every file to parse is in todo
 
     def to_parse() -> Iterator[tuple[int, Path, str]]:
+        nonlocal listed
         for path in iter_sources(paths):
             if not path.exists():
                 finish(FileOutcome(path, "failed", "no such file"))
@@ -268,6 +270,7 @@ def ingest_paths(
                 _warm_up()  # before the first worker is forked
             todo.append((path, digest))
             yield len(todo) - 1, path, digest
+        listed = True
 
     # Saved files are grouped: one transaction and one indexing call per group
     # (Archive.save_sources) instead of one per file. A group holds the next files in
@@ -333,7 +336,10 @@ def ingest_paths(
                     next_to_save += 1
                     if len(group) >= group_files:
                         save_group()
-                if group and time.monotonic() - group_started >= GROUP_SECONDS:
+                # the last group as soon as its last file is in (not once the
+                # workers have exited), else a group kept waiting too long
+                last = listed and next_to_save == len(todo)
+                if group and (last or time.monotonic() - group_started >= GROUP_SECONDS):
                     save_group()
             if group:
                 save_group()

@@ -145,21 +145,31 @@ class _Worker:
     served: int = 0
 
 
-def _retire(*workers: _Worker) -> None:
-    """Stop workers: ask each idle one to exit (an empty message; end of file may never
-    come, as workers forked later hold copies of this end of its pipe), then wait for
-    them all — they exit side by side — and kill any that lingers."""
-    for worker in workers:
-        try:
-            worker.conn.send_bytes(b"")
-        except OSError:
-            pass  # it is gone already
-        worker.conn.close()
+def _stop(worker: _Worker) -> None:
+    """Ask an idle worker to exit (an empty message; end of file may never come, as
+    workers forked later hold copies of this end of its pipe), without waiting."""
+    try:
+        worker.conn.send_bytes(b"")
+    except OSError:
+        pass  # it is gone already
+    worker.conn.close()
+
+
+def _reap(*workers: _Worker) -> None:
+    """Wait for stopped workers to exit — they exit side by side — and kill any that
+    lingers."""
     for worker in workers:
         worker.proc.join(1)
         if worker.proc.is_alive():
             worker.proc.kill()
             worker.proc.join()
+
+
+def _retire(*workers: _Worker) -> None:
+    """Stop idle workers and wait for them (:func:`_stop`, :func:`_reap`)."""
+    for worker in workers:
+        _stop(worker)
+    _reap(*workers)
 
 
 def _death(worker: _Worker, memory_mb: int | None) -> WorkerFailed:
@@ -195,12 +205,18 @@ def run_isolated(
     in input order keeps few of them waiting behind a slow input); inputs handed back
     by a dead worker are sent regardless, and so is the next one when every worker is
     idle, so a hold never stalls the run.
+
+    Once every input is sent, a worker that runs out of inputs is asked to exit at
+    once, and waited for at the end: a worker takes milliseconds to exit (its memory
+    unmapped), which it then spends beside the caller's work on the last results
+    instead of before the run can end.
     """
     ctx = mp.get_context("fork")
     source = iter(items)
     pending: deque = deque()  # inputs handed back, then at most one drawn from source
     exhausted = False
     live: list[_Worker] = []
+    stopped: list[_Worker] = []  # asked to exit, not waited for yet
     size = max(1, workers)
 
     def can_send() -> bool:
@@ -302,9 +318,15 @@ def run_isolated(
             # results: it may take a while over each (saving it), and the workers should
             # not wait for that
             fill()
+            if exhausted and not pending:
+                for w in [w for w in live if not w.queue]:
+                    live.remove(w)
+                    _stop(w)
+                    stopped.append(w)
             yield from finished
     finally:
         for w in live:
             if w.queue:
                 w.proc.kill()
         _retire(*live)
+        _reap(*stopped)

@@ -24,6 +24,9 @@ def _job(kind: str):
         return 1 / 0
     if kind == "hang":
         time.sleep(60)
+    if kind == "slow":
+        time.sleep(3)
+        return "slow"
     if kind == "die":
         os.kill(os.getpid(), signal.SIGKILL)
     if kind == "hog":
@@ -170,3 +173,28 @@ def test_a_hold_never_stalls_the_run():
     assert sorted(item for item, _, _ in outcomes) == sorted(items)
     errors = {item: error for item, _, error in outcomes}
     assert isinstance(errors["die"], WorkerFailed) and isinstance(errors["raise"], NotAPDF)
+
+
+def _exited(pid: int) -> bool:
+    """Whether process ``pid`` has exited (gone, or a zombie not yet waited for)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+def test_a_worker_left_without_input_exits_before_the_run_ends():
+    """Once every input is out, an idle worker is asked to exit at once, not kept
+    until the slowest input is done."""
+    gone_before_the_end = None
+    for item, result, error in run_isolated(_job, ["slow", "pid"], workers=2, timeout=10):
+        assert error is None
+        if item == "pid":
+            deadline = time.monotonic() + 2
+            while not _exited(result) and time.monotonic() < deadline:
+                time.sleep(0.01)
+            gone_before_the_end = _exited(result)
+        else:
+            assert gone_before_the_end is not None  # the quick input came first
+    assert gone_before_the_end
