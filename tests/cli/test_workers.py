@@ -27,6 +27,9 @@ def _job(kind: str):
     if kind == "slow":
         time.sleep(3)
         return "slow"
+    if kind == "slow-die":
+        time.sleep(1)
+        os.kill(os.getpid(), signal.SIGKILL)
     if kind == "die":
         os.kill(os.getpid(), signal.SIGKILL)
     if kind == "hog":
@@ -198,3 +201,16 @@ def test_a_worker_left_without_input_exits_before_the_run_ends():
         else:
             assert gone_before_the_end is not None  # the quick input came first
     assert gone_before_the_end
+
+
+def test_inputs_handed_back_after_the_other_worker_exited_still_run():
+    """A worker that dies with inputs sent ahead hands them back even when the other
+    worker has already been let go (nothing was left for it): a fresh one runs them."""
+    items = ["slow-die", "pid", "pid", "pid"]  # two for each worker: the first dies, late
+    outcomes = list(run_isolated(_job, items, workers=2, timeout=10))
+    assert sorted(item for item, _, _ in outcomes) == sorted(items)
+    errors = {item: error for item, _, error in outcomes}
+    assert isinstance(errors["slow-die"], WorkerFailed)
+    pids = [result for item, result, error in outcomes if item == "pid"]
+    assert all(error is None for item, _, error in outcomes if item == "pid") and len(pids) == 3
+    assert len(set(pids)) == 2  # the handed-back input ran in a fresh worker
