@@ -28,7 +28,7 @@ def _job(kind: str):
         time.sleep(3)
         return "slow"
     if kind == "slow-die":
-        time.sleep(1)
+        time.sleep(2)
         os.kill(os.getpid(), signal.SIGKILL)
     if kind == "die":
         os.kill(os.getpid(), signal.SIGKILL)
