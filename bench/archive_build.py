@@ -41,7 +41,9 @@ from common import (
 def sqlite_home(work: Path, n: int, seed: int = 0) -> Path:
     from gazette.backends.sqlite import SQLiteBackend
 
-    return work / f"archive-{n}-s{seed}-fts{SQLiteBackend.FTS_VERSION}"
+    from gazette.store import PAGE_SIZE
+
+    return work / f"archive-{n}-s{seed}-fts{SQLiteBackend.FTS_VERSION}-p{PAGE_SIZE}"
 
 
 def _analyse_batch(docs: list) -> list:

@@ -27,8 +27,9 @@ from functools import partial
 from pathlib import Path
 
 from gazette.archive import Archive, SourceFile
-from gazette.errors import GazetteError, IngestError
+from gazette.errors import GazetteError
 from gazette.store import (
+    file_recorded,
     place_copies,
     remove_staged,
     stage_copy,
@@ -65,10 +66,16 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named directly (any suffix: a wrong one gets a clear rejection) and the
     PDF/OFD files found under named folders, in a stable order; a file reached twice
     (named and inside a named folder, or through a link) once, where first reached."""
-    seen: set[Path] = set()
+    seen: set[object] = set()
 
     def first_time(f: Path) -> bool:
-        key = f.resolve()
+        # the file itself (device and inode: one stat), which every link to it shares;
+        # a name that cannot be read is reported by the caller
+        try:
+            st = f.stat()
+            key: object = (st.st_dev, st.st_ino)
+        except OSError:
+            key = f.absolute()
         if key in seen:
             return False
         seen.add(key)
@@ -77,7 +84,7 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SOURCE_SUFFIXES)
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in SOURCE_SUFFIXES and f.is_file())
             yield from (f for f in found if first_time(f))
         elif first_time(p):
             yield p
@@ -91,29 +98,34 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _parse_and_copy(files_dir: Path, tag: str, item: tuple[int, Path, str]):
-    """A worker's job: parse the file, then stage its copy in the archive's store.
+def _parse_and_copy(files_dir: Path, tag: str, db_path: Path, item: tuple[int, Path]):
+    """A worker's job: read the file and hash it; unless the archive records that
+    hash already, parse the file, then stage its copy in the archive's store.
 
-    Returns ``(parsed, staged)``: the staged copy (:func:`gazette.store.stage_copy`),
-    or None when the store holds the file already. Copying here keeps the file copy
-    out of the parent, which saves every file one after another and would otherwise
-    be the stage the workers wait for. Flushing the copy to disk is left to the save,
-    which flushes a group's copies together (:func:`gazette.store.place_copies`). A
-    file that fails to parse is not copied.
+    Returns None for a file the archive holds (``unchanged``: it is not parsed), else
+    ``(parsed, staged)``: the staged copy (:func:`gazette.store.stage_copy`), or None
+    when the store holds the file already. Hashing and copying here keep both out of
+    the parent, which saves every file one after another and would otherwise be the
+    stage the workers wait for. Flushing the copy to disk is left to the save, which
+    flushes a group's copies together (:func:`gazette.store.place_copies`). A file
+    that fails to parse is not copied.
 
-    The file is read once: the bytes parsed are the bytes copied, and they must be
-    those the parent hashed (``digest``, the key the file is recorded under). A file
-    that changed in between (still being written, replaced) fails with that reason
-    and stays where it is, to be ingested again.
+    The file is read once: the bytes hashed are the bytes parsed and copied, so a
+    file that changes while it is being ingested (still being written, replaced) is
+    recorded as it was read, and the next batch takes it as it is then. Whether the
+    archive records the hash is read from the archive file (:func:`file_recorded`);
+    saving checks it again, so a file another batch saved meanwhile, or one that
+    comes twice, is still recorded once.
     """
     from ingest.extract import read_file
     from ingest.pipeline import parse_file
 
-    _, path, digest = item
+    _, path = item
     data = read_file(path)
-    parsed = parse_file(path, data=data)
-    if parsed.sha256 != digest:
-        raise IngestError(f"{path.name}: the file changed while it was being ingested; ingest it again")
+    digest = hashlib.sha256(data).hexdigest()
+    if file_recorded(db_path, digest):
+        return None
+    parsed = parse_file(path, data=data, sha256=digest)
     return parsed, stage_copy(files_dir, path, digest, stored_suffix(path), tag=tag, data=data)
 
 
@@ -247,35 +259,28 @@ def ingest_paths(
         if on_done:
             on_done(outcome)
 
-    # Files are hashed and looked up as the workers need them, not all before the
-    # first parse: a backlog of thousands of files starts parsing at once.
-    todo: list[tuple[Path, str]] = []
+    # Files are listed as the workers need them, and read, hashed and looked up in the
+    # archive by the workers: a backlog of thousands of files starts parsing at once.
+    todo: list[Path] = []
     listed = False  # every file to parse is in todo
 
-    def to_parse() -> Iterator[tuple[int, Path, str]]:
+    def to_parse() -> Iterator[tuple[int, Path]]:
         nonlocal listed
         for path in iter_sources(paths):
             if not path.exists():
                 finish(FileOutcome(path, "failed", "no such file"))
                 continue
-            try:
-                digest = sha256_of(path)
-            except OSError as exc:
-                finish(FileOutcome(path, "failed", f"cannot read file: {exc.strerror or exc}"))
-                continue
-            if archive.store.has_file(digest):
-                finish(FileOutcome(path, "unchanged"))
-                continue
             if not todo:
                 _warm_up()  # before the first worker is forked
-            todo.append((path, digest))
-            yield len(todo) - 1, path, digest
+            todo.append(path)
+            yield len(todo) - 1, path
         listed = True
 
     # Saved files are grouped: one transaction and one indexing call per group
     # (Archive.save_sources) instead of one per file. A group holds the next files in
     # input order, parse failures included, so that outcomes keep that order.
-    # Entries: (index in todo, parsed, staged copy, error).
+    # Entries: (index in todo, parsed, staged copy, error); parsed and error both None:
+    # the archive holds the file (unchanged).
     group: list[tuple[int, object, Path | None, BaseException | None]] = []
     group_started = 0.0
     files_dir = archive.store.files_dir
@@ -285,7 +290,7 @@ def ingest_paths(
         # The group's staged copies are flushed to disk together and placed first
         # (gazette.store.place_copies), so a record never points at a copy that a
         # crash of the machine could lose.
-        staged = [(copy, todo[i][1], stored_suffix(todo[i][0])) for i, _, copy, _ in group if copy is not None]
+        staged = [(copy, parsed.sha256, stored_suffix(todo[i])) for i, parsed, copy, _ in group if copy is not None]
         try:
             was_placed = dict(zip((copy for copy, _, _ in staged), place_copies(files_dir, staged)))
             copy_error = None
@@ -295,15 +300,20 @@ def ingest_paths(
         placed.extend(stored_path(files_dir, sha, suffix) for copy, sha, suffix in staged if was_placed.get(copy))
         entries: list[tuple[Path, SourceFile | None, BaseException | None]] = []
         for i, parsed, copy, error in group:
-            path, digest = todo[i]
+            path = todo[i]
             if error is None and copy is not None and copy_error is not None:
                 error = copy_error
-            source = None if error else SourceFile(path, digest, parsed, copied=was_placed.get(copy, False))
+            source = None
+            if error is None and parsed is not None:
+                source = SourceFile(path, parsed.sha256, parsed, copied=was_placed.get(copy, False))
             entries.append((path, source, error))
         group.clear()
         saved = iter(archive.save_sources([source for _, source, _ in entries if source is not None]))
         placed.clear()
         for path, source, error in entries:
+            if source is None and error is None:
+                finish(FileOutcome(path, "unchanged"))
+                continue
             outcome = error if source is None else next(saved)
             if isinstance(outcome, BaseException):
                 finish(FileOutcome(path, "failed", _reason(outcome)))
@@ -317,7 +327,7 @@ def ingest_paths(
     next_to_save = 0
     # the batch's tag names its staged copies (see batch_tag)
     with batch_tag(archive.store.home, files_dir) as tag:
-        job = partial(_parse_and_copy, files_dir, tag)
+        job = partial(_parse_and_copy, files_dir, tag, archive.store.db_path)
         results = run_isolated(
             job,
             to_parse(),
@@ -327,8 +337,8 @@ def ingest_paths(
             hold=lambda: len(done) >= LOOKAHEAD,
         )
         try:
-            for (i, _, _), result, error in results:
-                done[i] = (None, None, error) if error else (*result, None)
+            for (i, _), result, error in results:
+                done[i] = (None, None, error) if error or result is None else (*result, None)
                 while next_to_save in done:
                     if not group:
                         group_started = time.monotonic()

@@ -231,9 +231,12 @@ def _page_lines(page, number: int, hint: Gutter | None = None, *, use_hint: bool
     return _char_lines(chars, number, float(page.height), hint, use_hint=use_hint, tables=tables)
 
 
-def extract(path: str | os.PathLike[str], *, ocr: bool = True, data: bytes | None = None) -> Extraction:
+def extract(
+    path: str | os.PathLike[str], *, ocr: bool = True, data: bytes | None = None, sha256: str | None = None
+) -> Extraction:
     """Open ``path`` and return its positioned lines (see the module docstring);
-    ``data``: the file's bytes when the caller has read them (the file is then not read).
+    ``data``: the file's bytes when the caller has read them (the file is then not read),
+    and ``sha256`` their hash when the caller has taken it (taken again otherwise).
 
     Each page's text is judged (:func:`ingest.quality.judge`); a page whose font has
     no usable ToUnicode map is read again with pypdfium2, and pages that still have no
@@ -244,7 +247,7 @@ def extract(path: str | os.PathLike[str], *, ocr: bool = True, data: bytes | Non
     """
     name = Path(path).name
     data = read_pdf_bytes(path, data)
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     install_font_cache()
     doc = _open_pdfium(data, name)
     page_count = len(doc)

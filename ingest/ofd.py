@@ -172,9 +172,10 @@ def _lines(chars: list[dict], number: int) -> list[Line]:
     return out
 
 
-def extract_ofd(path: str | os.PathLike[str], data: bytes | None = None) -> Extraction:
+def extract_ofd(path: str | os.PathLike[str], data: bytes | None = None, sha256: str | None = None) -> Extraction:
     """Read an OFD package (see the module docstring); ``data``: its bytes when the
-    caller has read them (the file is then not read)."""
+    caller has read them (the file is then not read), and ``sha256`` their hash when
+    the caller has taken it."""
     p = Path(path)
     name = p.name
     if data is None:
@@ -182,7 +183,7 @@ def extract_ofd(path: str | os.PathLike[str], data: bytes | None = None) -> Extr
             data = p.read_bytes()
         except OSError as exc:
             raise NotAPDF(f"{name}: cannot be read ({exc.strerror or exc})") from exc
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = {n.lstrip("/"): n for n in zf.namelist()}

@@ -134,15 +134,18 @@ def build_document(
     return status.refresh(doc, today)
 
 
-def parse_file(path: str | os.PathLike[str], *, today: dt.date | None = None, data: bytes | None = None) -> ParsedSource:
+def parse_file(
+    path: str | os.PathLike[str], *, today: dt.date | None = None, data: bytes | None = None, sha256: str | None = None
+) -> ParsedSource:
     """Parse one PDF or OFD file into documents (and its issue, for a gazette);
     ``data``: the file's bytes when the caller has read them (the file is then not
-    read, and ``sha256`` is theirs).
+    read, and ``sha256`` is theirs), with their hash (``sha256``) when the caller has
+    taken it.
 
     Raises :class:`~gazette.errors.IngestError` subclasses for files that cannot be
     ingested at all; anything odd but survivable goes to ``warnings``.
     """
-    return parse_extraction(read_source(path, data), path, today=today)
+    return parse_extraction(read_source(path, data, sha256), path, today=today)
 
 
 def parse_extraction(extraction: Extraction, path: str | os.PathLike[str], *, today: dt.date | None = None) -> ParsedSource:
@@ -199,16 +202,17 @@ def parse_extraction(extraction: Extraction, path: str | os.PathLike[str], *, to
     return source
 
 
-def read_source(path: str | os.PathLike[str], data: bytes | None = None) -> Extraction:
+def read_source(path: str | os.PathLike[str], data: bytes | None = None, sha256: str | None = None) -> Extraction:
     """Stage 1 for any supported format, chosen by the file's first bytes: an OFD
     package (a zip holding ``OFD.xml``) goes to :func:`ingest.ofd.extract_ofd`,
     anything else to the PDF extractor (which rejects what is not a PDF). ``data``:
-    the file's bytes when the caller has read them."""
+    the file's bytes when the caller has read them; ``sha256``: their hash, when the
+    caller has taken it."""
     from ingest.ofd import extract_ofd, is_ofd
 
     if is_ofd(path, data):
-        return extract_ofd(path, data)
-    return extract(path, data=data)
+        return extract_ofd(path, data, sha256)
+    return extract(path, data=data, sha256=sha256)
 
 
 def ocr_flags(extraction: Extraction, pages: tuple[int, int] | None) -> list[str]:

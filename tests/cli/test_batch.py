@@ -3,6 +3,7 @@ whose save fails leaves neither records nor its copy behind while the batch goes
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -63,6 +64,23 @@ def test_a_file_named_twice_is_ingested_once_and_the_batch_goes_on(tmp_path, pdf
     assert [o.path.name for o in outcomes] == [pdfs[1].name] + [p.name for p in pdfs if p != pdfs[1]]
     assert all(o.status == "ingested" for o in outcomes)
     assert len(archive.store.files()) == len(pdfs) and archive.check() == []
+    archive.close()
+
+
+def test_a_file_reached_through_links_is_ingested_once(tmp_path, pdfs):
+    """A symbolic link named beside the folder, and a second (hard) link inside it,
+    reach a file already listed: it is ingested once, under the name first reached."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in pdfs:
+        (folder / p.name).write_bytes(p.read_bytes())
+    os.link(folder / pdfs[0].name, folder / ("zz-" + pdfs[0].name))
+    alias = tmp_path / "alias.pdf"
+    alias.symlink_to(folder / pdfs[1].name)
+    archive = Archive(Settings(home=tmp_path / "home"))
+    outcomes = ingest_paths(archive, [folder, alias], workers=2)
+    assert [o.path.name for o in outcomes] == [p.name for p in pdfs]
+    assert all(o.status == "ingested" for o in outcomes)
     archive.close()
 
 
@@ -139,10 +157,10 @@ def test_a_group_whose_copies_cannot_be_placed_fails_and_the_batch_goes_on(tmp_p
     archive.close()
 
 
-def test_files_are_hashed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
-    """A batch starts parsing before it has hashed every file (a backlog of thousands
-    would otherwise wait for all of them to be read first): some files are hashed only
-    after the first file is saved. Every file still ends with its outcome, in order."""
+def test_files_are_listed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
+    """A batch starts parsing before it has listed every file (a backlog of thousands
+    would otherwise wait for all of them first): some files are drawn only after the
+    first file is saved. Every file still ends with its outcome, in order."""
     from gazette_cli import batch
     from gazette_cli.workers import AHEAD
 
@@ -152,8 +170,14 @@ def test_files_are_hashed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
     for n in range(count):  # distinct files: the same pages, a different trailing comment
         (folder / f"{n:02d}.pdf").write_bytes(pdfs[n % len(pdfs)].read_bytes() + f"\n%{n}\n".encode())
     events: list[tuple[str, str]] = []
-    sha256_of = batch.sha256_of
-    monkeypatch.setattr(batch, "sha256_of", lambda p: (events.append(("hashed", p.name)), sha256_of(p))[1])
+    iter_sources = batch.iter_sources
+
+    def listing(paths):
+        for path in iter_sources(paths):
+            events.append(("drawn", path.name))
+            yield path
+
+    monkeypatch.setattr(batch, "iter_sources", listing)
     archive = Archive(Settings(home=tmp_path / "home"))
     outcomes = ingest_paths(
         archive, [folder], workers=2, group_files=1, on_done=lambda o: events.append(("saved", o.path.name))
@@ -161,46 +185,85 @@ def test_files_are_hashed_as_the_workers_need_them(tmp_path, pdfs, monkeypatch):
     assert [o.path.name for o in outcomes] == [f"{n:02d}.pdf" for n in range(count)]
     assert all(o.status == "ingested" for o in outcomes)
     first_saved = events.index(("saved", "00.pdf"))
-    assert any(kind == "hashed" for kind, _ in events[first_saved:])
-    assert sorted(name for kind, name in events if kind == "hashed") == [o.path.name for o in outcomes]
+    assert any(kind == "drawn" for kind, _ in events[first_saved:])
+    assert [name for kind, name in events if kind == "drawn"] == [o.path.name for o in outcomes]
     archive.close()
 
 
-def test_a_file_that_changes_after_it_was_hashed_fails_and_is_ingested_again(tmp_path, pdfs, monkeypatch):
-    """The parent records a file under the hash it took; a worker parses and copies
-    the bytes it reads. A file changed in between (still being written, replaced)
-    must not be recorded under a hash its stored copy and documents do not have: it
-    fails with that reason, leaves nothing behind, and the next batch takes it as it
-    is then."""
-    from gazette_cli import batch
+def _log_parses(monkeypatch, log: Path) -> None:
+    """Make every parse (in the forked workers too) append its file's name to ``log``."""
+    import ingest.pipeline
+
+    parse_file = ingest.pipeline.parse_file
+
+    def logged(path, **kw):
+        with open(log, "a") as fh:
+            fh.write(Path(path).name + "\n")
+        return parse_file(path, **kw)
+
+    monkeypatch.setattr(ingest.pipeline, "parse_file", logged)
+
+
+def test_files_the_archive_holds_are_not_parsed_again(tmp_path, pdfs, monkeypatch):
+    """The workers hash each file and look it up in the archive before parsing it: a
+    second batch over the same files reports every one unchanged without parsing any,
+    and a copy of an archived file under a new name is unchanged too."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in pdfs:
+        (folder / p.name).write_bytes(p.read_bytes())
+    log = tmp_path / "parsed.log"
+    _log_parses(monkeypatch, log)
+    archive = Archive(Settings(home=tmp_path / "home"))
+    assert all(o.status == "ingested" for o in ingest_paths(archive, [folder], workers=2))
+    assert sorted(log.read_text().split()) == sorted(p.name for p in pdfs)
+    log.write_text("")
+    (folder / "copy.pdf").write_bytes(pdfs[0].read_bytes())
+    again = ingest_paths(archive, [folder], workers=2)
+    assert [o.status for o in again] == ["unchanged"] * (len(pdfs) + 1)
+    assert log.read_text() == ""
+    assert len(archive.store.files()) == len(pdfs) and archive.check() == []
+    archive.close()
+
+
+def test_a_file_that_changes_while_it_is_ingested_is_recorded_as_it_was_read(tmp_path, pdfs, monkeypatch):
+    """A worker reads a file once: the hash it is recorded under, its stored copy and
+    its documents all come from those bytes, however the file changes meanwhile (still
+    being written, replaced). The next batch takes the file as it is then."""
+    import hashlib
+
+    import ingest.pipeline
 
     folder = tmp_path / "in"
     folder.mkdir()
     for p in pdfs:
         (folder / p.name).write_bytes(p.read_bytes())
     moving = folder / pdfs[1].name
-    sha256_of = batch.sha256_of
+    first = moving.read_bytes()
+    parse_file = ingest.pipeline.parse_file
 
-    def hash_then_change(path: Path) -> str:
-        digest = sha256_of(path)
-        if path == moving:
-            path.write_bytes(path.read_bytes() + b"\n% written after the hash\n")
-        return digest
+    def parse_then_change(path, **kw):
+        if Path(path) == moving:
+            moving.write_bytes(first + b"\n% written while it was parsed\n")
+        return parse_file(path, **kw)
 
-    monkeypatch.setattr(batch, "sha256_of", hash_then_change)
+    monkeypatch.setattr(ingest.pipeline, "parse_file", parse_then_change)
     archive = Archive(Settings(home=tmp_path / "home"))
-    outcomes = {o.path.name: o for o in ingest_paths(archive, [folder], workers=2)}
-    assert outcomes[moving.name].status == "failed"
-    assert "changed while it was being ingested" in outcomes[moving.name].reason
-    assert all(outcomes[p.name].status == "ingested" for p in pdfs if p != pdfs[1])
-    assert len(archive.store.files()) == len(pdfs) - 1
-    assert archive.orphan_files() == [] and archive.check() == []
+    outcomes = {o.path.name: o.status for o in ingest_paths(archive, [folder], workers=2)}
+    assert set(outcomes.values()) == {"ingested"}
+    assert moving.read_bytes() != first
+    [record] = [f for f in archive.store.files() if f["name"] == moving.name]
+    assert record["sha256"] == hashlib.sha256(first).hexdigest()
+    assert (archive.store.files_dir.parent / record["stored_path"]).read_bytes() == first
+    assert {d.sha256 for d in archive.store.iter_documents() if d.source_file == moving.name} == {record["sha256"]}
 
     monkeypatch.undo()
     again = {o.path.name: o.status for o in ingest_paths(archive, [folder], workers=2)}
     assert again[moving.name] == "ingested"
-    [record] = [f for f in archive.store.files() if f["sha256"] == batch.sha256_of(moving)]
-    assert (archive.store.files_dir.parent / record["stored_path"]).read_bytes() == moving.read_bytes()
+    assert {f["sha256"] for f in archive.store.files() if f["name"] == moving.name} == {
+        record["sha256"],
+        hashlib.sha256(moving.read_bytes()).hexdigest(),
+    }
     assert archive.check() == []
     archive.close()
 

@@ -100,6 +100,22 @@ def test_store_masks_public_text_and_keeps_original(tmp_path):
     store.close()
 
 
+def test_storing_leaves_the_callers_document_as_it_was(tmp_path):
+    from gazette.model import Attachment
+
+    store = Store(tmp_path / "a")
+    doc = make_doc("关于违规停车处理情况的通报", "当事人手机13912345678。")
+    doc.attachments = [Attachment(label="附件1", paragraphs=["联系人手机13812345678"])]
+    before = doc.model_dump()
+    stored = store.put_document(doc)
+    assert "13812345678" not in stored.attachments[0].paragraphs[0]
+    assert doc.model_dump() == before
+    stored.flags.append("edited")
+    stored.issuers.append("另一机关")
+    assert doc.flags == before["flags"] and doc.issuers == before["issuers"]
+    store.close()
+
+
 def test_event_causes_and_titles_are_masked(tmp_path):
     import datetime as dt
 
