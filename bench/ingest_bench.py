@@ -133,8 +133,13 @@ def _pdfium_text(path: Path) -> int:
 
 def _pdfium_text_fonts_cached(path: Path) -> int:
     """:func:`_pdfium_text` with system fonts read once per process, as ingest reads
-    them (:mod:`ingest.fontcache`): the raw limit with the same font caching."""
+    them (:mod:`ingest.fontcache`): the raw limit with the same font caching. The
+    keeper hands out pdfium page handles, read here as ``get_text_range`` reads a
+    page (the whole text as UTF-16)."""
+    import ctypes
+
     import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
 
     from ingest import fontcache
 
@@ -144,9 +149,12 @@ def _pdfium_text_fonts_cached(path: Path) -> int:
     n = len(doc)
     for i in range(n):
         page = keeper.open(i)
-        tp = page.get_textpage()
-        tp.get_text_range()
-        tp.close()
+        tp = raw.FPDFText_LoadPage(ctypes.cast(page, raw.FPDF_PAGE))
+        count = raw.FPDFText_CountChars(tp)
+        buffer = ctypes.create_string_buffer((count + 1) * 2)
+        raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
+        buffer.raw[: count * 2].decode("utf-16-le", errors="ignore")
+        raw.FPDFText_ClosePage(tp)
         keeper.close(page)
     keeper.close_document()
     return n

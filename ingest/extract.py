@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
-from ingest.chars import Char, PageChars, RawLine, build_lines, page_chars
+from ingest.chars import Char, PageChars, RawLine, build_lines, page_chars_at
 from ingest.columns import Gutter, find_gutter, fits, widens
 from ingest.fontcache import PageKeeper
 from ingest.fontcache import install as install_font_cache
@@ -426,7 +426,7 @@ class _Reader:
         if chars is None:
             page = self._pages.open(number - 1)
             try:
-                chars = page_chars(page)
+                chars = page_chars_at(page)
             finally:
                 self._pages.close(page)
             if self._kept_chars + len(chars.chars) <= self.KEPT_CHARS:

@@ -119,29 +119,43 @@ class PageKeeper:
     whose loading read a system font (see the module docstring).
 
     Use :meth:`open` / :meth:`close` for every page and :meth:`close_document` instead
-    of closing the document: a document with a kept page stays open.
+    of closing the document: a document with a kept page stays open. Pages are pdfium
+    handles (ints: :func:`ingest.chars.page_chars_at` reads them), loaded and closed
+    through pdfium's functions directly; a page kept is held as a pypdfium2 page of its
+    document, so that pypdfium2 closes it before the document.
     """
 
     def __init__(self, doc) -> None:
         self.doc = doc
-        self._fresh: dict[int, bool] = {}
+        self._handle = ctypes.c_void_p(ctypes.cast(doc.raw, ctypes.c_void_p).value)
+        #: handle of each open page -> (its index, whether loading it read a system font)
+        self._open: dict[int, tuple[int, bool]] = {}
         self._kept = False
 
-    def open(self, index: int):
-        """Page ``index`` (0-based) of the document, loaded."""
-        before = _state["reads"]
-        page = self.doc[index]
-        self._fresh[id(page)] = _state["reads"] != before
-        return page
+    def open(self, index: int) -> int:
+        """Page ``index`` (0-based) of the document, loaded: its pdfium handle."""
+        from ingest.chars import _unchecked
 
-    def close(self, page) -> None:
-        """Close ``page`` — unless loading it read a system font and fewer than
-        :data:`KEEP_PAGES` pages are kept: then it stays open for good."""
-        if self._fresh.pop(id(page), False) and len(_state["kept"]) < KEEP_PAGES:
-            _state["kept"].append((self.doc, page))
+        before = _state["reads"]
+        handle = _unchecked("FPDF_LoadPage", ctypes.c_void_p)(self._handle, index)
+        if not handle:
+            import pypdfium2 as pdfium
+
+            raise pdfium.PdfiumError("Failed to load page.")
+        self._open[handle] = (index, _state["reads"] != before)
+        return handle
+
+    def close(self, handle: int) -> None:
+        """Close page ``handle`` — unless loading it read a system font and fewer than
+        :data:`KEEP_PAGES` pages are kept: then the page stays open for good (loaded
+        again as a pypdfium2 page, with the font now in pdfium's cache)."""
+        from ingest.chars import _unchecked
+
+        index, fresh = self._open.pop(handle, (0, False))
+        if fresh and len(_state["kept"]) < KEEP_PAGES:
+            _state["kept"].append((self.doc, self.doc[index]))
             self._kept = True
-            return
-        page.close()
+        _unchecked("FPDF_ClosePage", None)(ctypes.c_void_p(handle))
 
     def close_document(self) -> None:
         """Close the document, unless one of its pages is kept."""

@@ -41,15 +41,16 @@ for path in sys.argv[2:]:
     keeper = fontcache.PageKeeper(doc)
     for i in range(len(doc)):
         page = keeper.open(i) if cached else doc[i]
-        tp = page.get_textpage()
+        handle = ctypes.cast(page, raw.FPDF_PAGE) if cached else page.raw
+        tp = raw.FPDFText_LoadPage(handle)
         l, b, r, t = (ctypes.c_double() for _ in range(4))
         rect = raw.FS_RECTF()
-        for k in range(tp.count_chars()):
-            raw.FPDFText_GetCharBox(tp.raw, k, l, r, b, t)
-            raw.FPDFText_GetLooseCharBox(tp.raw, k, rect)
-            out.append([raw.FPDFText_GetUnicode(tp.raw, k), l.value, r.value, b.value, t.value,
-                        rect.left, rect.right, rect.bottom, rect.top, raw.FPDFText_GetFontSize(tp.raw, k)])
-        tp.close()
+        for k in range(raw.FPDFText_CountChars(tp)):
+            raw.FPDFText_GetCharBox(tp, k, l, r, b, t)
+            raw.FPDFText_GetLooseCharBox(tp, k, rect)
+            out.append([raw.FPDFText_GetUnicode(tp, k), l.value, r.value, b.value, t.value,
+                        rect.left, rect.right, rect.bottom, rect.top, raw.FPDFText_GetFontSize(tp, k)])
+        raw.FPDFText_ClosePage(tp)
         keeper.close(page) if cached else page.close()
     keeper.close_document() if cached else doc.close()
     out.append(repr(extract(path, ocr=False).pages))
@@ -109,20 +110,43 @@ def test_a_system_font_is_read_once_for_many_files(three_pdfs: list[Path]) -> No
 
 def test_the_keeper_closes_pages_that_read_no_font_and_keeps_the_rest(three_pdfs: list[Path]) -> None:
     fontcache.install()
-    # the first file may read a system font (its page is then kept); a second file
-    # printed in the same font finds it cached: nothing of it is kept
-    first = fontcache.PageKeeper(pdfium.PdfDocument(str(three_pdfs[0])))
+    kept = fontcache._state["kept"]
+    # the first file may read a system font (unless this process has read it already):
+    # its page is then kept open, as a pypdfium2 page, and so is its document
+    first_doc = pdfium.PdfDocument(str(three_pdfs[0]))
+    first = fontcache.PageKeeper(first_doc)
+    reads, before = fontcache.font_reads(), len(kept)
     first.close(first.open(0))
     first.close_document()
+    if fontcache.font_reads() > reads and before < fontcache.KEEP_PAGES:
+        assert len(kept) == before + 1 and kept[-1][0] is first_doc
+        assert kept[-1][1].raw is not None and first_doc.raw is not None
+    else:
+        assert len(kept) == before and first_doc.raw is None
+    # a second file printed in the same font finds it cached: nothing of it is kept
     doc = pdfium.PdfDocument(str(three_pdfs[1]))
     keeper = fontcache.PageKeeper(doc)
-    reads = fontcache.font_reads()
+    reads, before = fontcache.font_reads(), len(kept)
     page = keeper.open(0)
+    assert isinstance(page, int) and page
     keeper.close(page)
     keeper.close_document()
     assert fontcache.font_reads() == reads
-    assert page.raw is None and doc.raw is None
+    assert len(kept) == before and doc.raw is None
 
+
+def test_a_page_pdfium_cannot_load_is_pypdfiums_error(tmp_path: Path) -> None:
+    """The keeper loads pages through pdfium directly; a page it cannot load raises
+    pypdfium2's error, as pypdfium2's own loading does (the extractor reports the page
+    by that error's name and reads the others)."""
+    path = tmp_path / "doc.pdf"
+    render_document(small_spec(), path)
+    doc = pdfium.PdfDocument(str(path))
+    keeper = fontcache.PageKeeper(doc)
+    with pytest.raises(pdfium.PdfiumError, match="Failed to load page"):
+        keeper.open(len(doc))
+    keeper.close(keeper.open(0))
+    keeper.close_document()
 
 def test_without_kept_pages_the_font_is_read_per_file_as_before(three_pdfs: list[Path]) -> None:
     if not _substituted(three_pdfs[0]):

@@ -115,13 +115,13 @@ def test_second_pass_over_columns_reuses_each_pages_characters(specs, tmp_path: 
     path = tmp_path / "issue.pdf"
     render_issue(issue, path, CASES["two_column_mixed"].options)
     loads = []
-    real = extract_module.page_chars
+    real = extract_module.page_chars_at
 
     def counted(page):
         loads.append(1)
         return real(page)
 
-    monkeypatch.setattr(extract_module, "page_chars", counted)
+    monkeypatch.setattr(extract_module, "page_chars_at", counted)
     kept = extract_module.extract(path)
     assert len(loads) == kept.page_count
     monkeypatch.setattr(extract_module._Reader, "KEPT_CHARS", 0)
