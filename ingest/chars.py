@@ -1,6 +1,6 @@
 """Positioned characters of a PDF page, read with pypdfium2; lines built from them.
 
-Reads: a page of an open pypdfium2 document.
+Reads: a page of an open pypdfium2 document (its pdfium handle: :func:`page_chars_at`).
 Writes: a :class:`PageChars` — the page's characters as :class:`Char` records
 (pdfplumber's geometry: ``x0``/``x1`` from the glyph's origin and advance, ``top``/
 ``bottom`` a font-size-high box on the text line, top-left origin), the number of
