@@ -151,7 +151,10 @@ class PageKeeper:
         again as a pypdfium2 page, with the font now in pdfium's cache)."""
         from ingest.chars import _unchecked
 
-        index, fresh = self._open.pop(handle, (0, False))
+        entry = self._open.pop(handle, None)
+        if entry is None:  # not open here (closed already): pdfium must not close it twice
+            return
+        index, fresh = entry
         if fresh and len(_state["kept"]) < KEEP_PAGES:
             _state["kept"].append((self.doc, self.doc[index]))
             self._kept = True

@@ -94,3 +94,22 @@ def test_on_linux_groups_are_flushed_with_syncfs():
     if not store.sys.platform.startswith("linux"):
         pytest.skip("syncfs is Linux's")
     assert store._syncfs() is not None
+
+
+def test_another_process_reads_which_files_an_archive_records(tmp_path):
+    """``file_recorded`` answers ``Store.has_file`` from a read-only connection of its
+    own (an ingest worker's), whatever characters the archive's path holds; an archive
+    it cannot read gives None (the worker then parses the file)."""
+    import multiprocessing as mp
+
+    from gazette.store import Store, file_recorded
+
+    home = tmp_path / "县 档案 #1?x"
+    st = Store(home)
+    st.record_file(sha256="ab" * 32, name="a.pdf", size=1, kind="document", page_count=1, stored_path=None)
+    assert file_recorded(st.db_path, "ab" * 32) is True
+    assert file_recorded(st.db_path, "cd" * 32) is False
+    with mp.get_context("fork").Pool(1) as pool:  # a forked process opens its own
+        assert pool.apply(file_recorded, (st.db_path, "ab" * 32)) is True
+    assert file_recorded(tmp_path / "none" / "archive.sqlite3", "ab" * 32) is None
+    st.close()

@@ -145,7 +145,9 @@ def test_a_page_pdfium_cannot_load_is_pypdfiums_error(tmp_path: Path) -> None:
     keeper = fontcache.PageKeeper(doc)
     with pytest.raises(pdfium.PdfiumError, match="Failed to load page"):
         keeper.open(len(doc))
-    keeper.close(keeper.open(0))
+    page = keeper.open(0)
+    keeper.close(page)
+    keeper.close(page)  # a second close is ignored, not a second free in pdfium
     keeper.close_document()
 
 def test_without_kept_pages_the_font_is_read_per_file_as_before(three_pdfs: list[Path]) -> None:
