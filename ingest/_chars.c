@@ -1,6 +1,6 @@
-/* The character loop of ingest.chars.page_chars, ingest.chars.build_lines, the row
- * cover of ingest.columns.find_gutter, the object pass of ingest.chars.page_objects and
- * ingest.quality.language_score, compiled.
+/* The character loop of ingest.chars.page_chars, ingest.chars.build_lines, the Lines
+ * ingest.extract makes of built lines, the row cover of ingest.columns.find_gutter, the
+ * object pass of ingest.chars.page_objects and ingest.quality.language_score, compiled.
  *
  * read_chars() does exactly what ingest.chars._read_chars does in Python — the same
  * pdfium calls in the same order, the same arithmetic in double precision, the same
@@ -13,6 +13,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include "structmember.h" /* T_OBJECT_EX */
 #include <stddef.h>
 #include <math.h>
 #include <string.h>
@@ -766,6 +767,95 @@ language_score(PyObject *self, PyObject *args)
     return PyFloat_FromDouble((double)paired / (double)(total > sample_han ? sampled : total));
 }
 
+/* make_lines(raw_lines, number, line_type, slots, fold, round) -> list of line_type
+ *
+ * ingest.extract._line_of of each RawLine of a page (a full-width line, no gutter),
+ * compiled: Line(fold(text), number, x0, x1, top, bottom, round(size, 1), red, False, 0).
+ * A Line is a dataclass with slots; it is allocated and its ten slots are set in field
+ * order, at the offsets of the member descriptors in ``slots`` (Line.__init__ runs
+ * Python code for every line). ``fold`` is called for a text holding a code point of
+ * U+2E80-U+2FD5, the only ones it maps (its own first check); ``round`` is Python's.
+ */
+static PyObject *
+make_lines(PyObject *self, PyObject *args)
+{
+    PyObject *raws, *number, *slots, *fold, *round_fn;
+    PyTypeObject *line_type;
+    if (!PyArg_ParseTuple(args, "O!OO!O!OO", &PyList_Type, &raws, &number, &PyType_Type, &line_type,
+                          &PyTuple_Type, &slots, &fold, &round_fn))
+        return NULL;
+    if (PyTuple_GET_SIZE(slots) != 10) {
+        PyErr_SetString(PyExc_ValueError, "make_lines takes the 10 slots of Line");
+        return NULL;
+    }
+    Py_ssize_t offsets[10];
+    for (int k = 0; k < 10; k++) {
+        PyObject *d = PyTuple_GET_ITEM(slots, k);
+        if (!Py_IS_TYPE(d, &PyMemberDescr_Type) || PyDescr_TYPE(d) != line_type
+            || ((PyMemberDescrObject *)d)->d_member->type != T_OBJECT_EX) {
+            PyErr_SetString(PyExc_TypeError, "make_lines takes the object slots of line_type");
+            return NULL;
+        }
+        offsets[k] = ((PyMemberDescrObject *)d)->d_member->offset;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(raws);
+    PyObject *out = PyList_New(n);
+    PyObject *one = PyLong_FromLong(1);
+    PyObject *zero = PyLong_FromLong(0);
+    if (out == NULL || one == NULL || zero == NULL)
+        goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *raw = PyList_GET_ITEM(raws, i);
+        if (!PyTuple_Check(raw) || PyTuple_GET_SIZE(raw) != 8 || !PyUnicode_Check(PyTuple_GET_ITEM(raw, 0))) {
+            PyErr_SetString(PyExc_TypeError, "make_lines takes RawLine tuples");
+            goto fail;
+        }
+        PyObject *text = PyTuple_GET_ITEM(raw, 0);
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        int radical = 0;
+        if (kind != PyUnicode_1BYTE_KIND) {
+            for (Py_ssize_t j = 0; j < length && !radical; j++) {
+                Py_UCS4 c = PyUnicode_READ(kind, data, j);
+                radical = c >= 0x2E80 && c <= 0x2FD5;
+            }
+        }
+        PyObject *folded = radical ? PyObject_CallOneArg(fold, text) : Py_NewRef(text);
+        if (folded == NULL)
+            goto fail;
+        PyObject *round_args[2] = {PyTuple_GET_ITEM(raw, 6), one};
+        PyObject *size = PyObject_Vectorcall(round_fn, round_args, 2, NULL);
+        if (size == NULL) {
+            Py_DECREF(folded);
+            goto fail;
+        }
+        PyObject *line = line_type->tp_alloc(line_type, 0);
+        if (line == NULL) {
+            Py_DECREF(folded);
+            Py_DECREF(size);
+            goto fail;
+        }
+        PyObject *fields[10] = {
+            folded, Py_NewRef(number),
+            Py_NewRef(PyTuple_GET_ITEM(raw, 2)), Py_NewRef(PyTuple_GET_ITEM(raw, 3)),
+            Py_NewRef(PyTuple_GET_ITEM(raw, 4)), Py_NewRef(PyTuple_GET_ITEM(raw, 5)),
+            size, Py_NewRef(PyTuple_GET_ITEM(raw, 7)), Py_NewRef(Py_False), Py_NewRef(zero),
+        };
+        for (int k = 0; k < 10; k++)
+            *(PyObject **)((char *)line + offsets[k]) = fields[k];
+        PyList_SET_ITEM(out, i, line);
+    }
+    Py_DECREF(one);
+    Py_DECREF(zero);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_XDECREF(one);
+    Py_XDECREF(zero);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"read_chars", read_chars, METH_VARARGS,
      "read_chars(handle, count, height, functions, char_type, hypot) -> list of char_type\n\n"
@@ -782,6 +872,9 @@ static PyMethodDef methods[] = {
      "page_objects(handle, functions, image_kind, path_kind, form_kind) -> (images, ruled)\n\n"
      "Images on a pdfium page and whether its paths could be a ruled table\n"
      "(see ingest.chars.page_objects_python)."},
+    {"make_lines", make_lines, METH_VARARGS,
+     "make_lines(raw_lines, number, line_type, slots, fold, round) -> list of line_type\n\n"
+     "ingest.extract._line_of of each full-width RawLine, compiled."},
     {"language_score", language_score, METH_VARARGS,
      "language_score(text, pairs, index, min_han, sample_han) -> float | None\n\n"
      "The language score of ingest.quality.language_score_python, compiled."},

@@ -27,11 +27,11 @@ import io
 import os
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from gazette.errors import EncryptedPDF, NoTextLayer, NotAPDF, UnreadablePDF
-from ingest.chars import Char, PageChars, RawLine, build_lines, page_chars_at
+from ingest.chars import Char, PageChars, RawLine, _compiled, build_lines, page_chars_at
 from ingest.columns import Gutter, find_gutter, fits, widens
 from ingest.fontcache import PageKeeper
 from ingest.fontcache import install as install_font_cache
@@ -321,6 +321,21 @@ def _line_of(raw: RawLine, number: int, gutter: Gutter | None = None, column: in
     )
 
 
+#: Line's slots in field order, for the compiled :func:`_lines_of`.
+_LINE_SLOTS = tuple(Line.__dict__[f.name] for f in fields(Line))
+
+
+def _lines_of(raws: list[RawLine], number: int) -> list[Line]:
+    """``[_line_of(raw, number) for raw in raws]`` — the full-width lines of page
+    ``number`` — made in C when :mod:`ingest._chars` was built (a fifth of the time:
+    ``Line(...)`` runs Python code for each of a page's 20-odd lines), else in Python;
+    the same lines either way (``tests/ingest/test_chars.py``)."""
+    make = getattr(_compiled, "make_lines", None)
+    if make is not None:
+        return make(raws, number, Line, _LINE_SLOTS, fold, round)
+    return [_line_of(raw, number) for raw in raws]
+
+
 def _char_lines(
     chars: list[Char],
     number: int,
@@ -347,10 +362,10 @@ def _char_lines(
         # most pages: build_lines gives lines top to bottom, each top more than
         # ingest.chars.Y_TOLERANCE below the one before — the order the sort below
         # would give them
-        return [_line_of(raw, number) for raw in build_lines(chars)], None
+        return _lines_of(build_lines(chars), number), None
     segments: list[tuple[float, list[Line]]] = [(ln.top or 0.0, [ln]) for ln in tables]
     if gutter is None:
-        segments += [(raw.top, [_line_of(raw, number)]) for raw in build_lines(chars)]
+        segments += [(ln.top, [ln]) for ln in _lines_of(build_lines(chars), number)]
     else:
         segments += _column_segments(chars, number, height, gutter)
     segments.sort(key=lambda s: (round(s[0], 0), s[1][0].x0 or 0.0))
@@ -361,7 +376,7 @@ def _column_segments(chars: list[Char], number: int, height: float, gutter: Gutt
     """Full-width rows and two-column bands of a two-column page, each with its top."""
     lo, hi = gutter.band()
     full = [raw for raw in build_lines(chars) if any(c.x1 > lo and c.x0 < hi for c in raw.chars)]
-    segments: list[tuple[float, list[Line]]] = [(raw.top, [_line_of(raw, number)]) for raw in full]
+    segments: list[tuple[float, list[Line]]] = [(ln.top, [ln]) for ln in _lines_of(full, number)]
     taken = {id(c) for raw in full for c in raw.chars}
     rest = [c for c in chars if id(c) not in taken and not c.text.isspace()]
     cuts = [0.0] + [v for raw in full for v in (raw.top, raw.bottom)] + [height + 1]

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import chars as chars_module
+from ingest import extract as extract_module
 from ingest import columns
 from ingest.chars import (
     Y_TOLERANCE,
@@ -298,6 +299,9 @@ def test_the_compiled_loop_reads_every_layout_as_the_python_loop(case: str, tmp_
         assert _exact(compiled) == _exact(python)
         # and the lines built from them, in C and in Python
         assert _lines(build_lines_compiled(compiled)) == _lines(build_lines_python(python))
+        # and the extractor's Lines made of those, in C and in Python
+        raws = build_lines_python(python)
+        assert extract_module._lines_of(raws, 7) == [extract_module._line_of(raw, 7) for raw in raws]
         # and the rows' cover the columns are found from
         assert columns._cover_compiled(compiled) == columns._cover_python(python)
     # the object pass: images and the ruled-table verdict
@@ -319,6 +323,46 @@ _RULED = [
     ([(3, 7.9), (3, 8)], False),
     ([(300, 1), (300, 1), (1, 5)], False),
 ]
+
+
+@needs_compiled
+def test_lines_made_in_c_are_the_lines_python_makes() -> None:
+    """The compiled Lines: folded look-alikes, sizes rounded as Python rounds them
+    (halves included), red and page carried, ordinary dataclass instances that compare,
+    print, copy and collect like those Python makes."""
+    import dataclasses
+    import gc
+
+    raws = [
+        RawLine("⾏政规范性⽂件", [], 90.0, 500.5, 100.25, 116.25, 10.25, False),
+        RawLine("静乐县人民政府", [], 120.0, 300.0, 40.0, 62.0, 21.95, True),
+        RawLine("plain ascii 2022", [], 1.0, 2.0, 3.0, 4.0, 15.999, False),
+        RawLine("", [], 0.0, 0.0, 0.0, 0.0, 0.05, False),
+    ]
+    made = extract_module._lines_of(raws, 3)
+    python = [extract_module._line_of(raw, 3) for raw in raws]
+    assert made == python and [repr(m) for m in made] == [repr(p) for p in python]
+    assert made[0].text == "行政规范性文件" and made[1].red and made[1].page == 3
+    assert all(type(m) is extract_module.Line for m in made)
+    assert dataclasses.replace(made[0], text="x").size == made[0].size
+    made[2].text = "edited"  # mutable, as Python's are
+    assert made[2].text == "edited"
+    del made, python
+    gc.collect()
+    with pytest.raises(TypeError):
+        chars_module._compiled.make_lines([("not", "a", "line")], 1, extract_module.Line, extract_module._LINE_SLOTS, str, round)
+    with pytest.raises(TypeError):
+        chars_module._compiled.make_lines([], 1, extract_module.Line, (RawLine.text,) * 10, str, round)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_fold_changes_only_the_range_the_compiled_lines_check(text: str) -> None:
+    """The compiled Lines call fold only for a text holding a code point of
+    U+2E80–U+2FD5: fold must leave every other code point as it is."""
+    from ingest.lookalikes import fold
+
+    outside = "".join(c for c in text if not 0x2E80 <= ord(c) <= 0x2FD5)
+    assert fold(outside) == outside
 
 
 @pytest.mark.parametrize("rects, ruled", _RULED)
