@@ -327,7 +327,7 @@ _LINE_SLOTS = tuple(Line.__dict__[f.name] for f in fields(Line))
 
 def _lines_of(raws: list[RawLine], number: int) -> list[Line]:
     """``[_line_of(raw, number) for raw in raws]`` — the full-width lines of page
-    ``number`` — made in C when :mod:`ingest._chars` was built (a fifth of the time:
+    ``number`` — made in C when :mod:`ingest._chars` was built (a third of the time:
     ``Line(...)`` runs Python code for each of a page's 20-odd lines), else in Python;
     the same lines either way (``tests/ingest/test_chars.py``)."""
     make = getattr(_compiled, "make_lines", None)
