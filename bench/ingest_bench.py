@@ -303,11 +303,11 @@ def saving_with_waiting(files: list[Path], waiting: list[int], work: Path, repea
     transaction); the best of ``repeat`` runs of each."""
     from gazette.archive import Archive, SourceFile
     from gazette.settings import Settings
-    from gazette_cli.batch import GROUP_FILES, sha256_of
+    from gazette_cli.batch import GROUP_FILES
     from ingest.pipeline import parse_file
     from ingest.repeal import RepealTarget
 
-    parsed = [SourceFile(f, sha256_of(f), parse_file(f)) for f in files]
+    parsed = [SourceFile(f, p.sha256, p) for f, p in ((f, parse_file(f)) for f in files)]
 
     def one_by_one(archive: Archive) -> None:
         for s in parsed:

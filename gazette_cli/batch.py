@@ -90,14 +90,6 @@ def iter_sources(paths: Iterable[Path]) -> Iterator[Path]:
             yield p
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _parse_and_copy(files_dir: Path, tag: str, db_path: Path, item: tuple[int, Path]):
     """A worker's job: read the file and hash it; unless the archive records that
     hash already, parse the file, then stage its copy in the archive's store.

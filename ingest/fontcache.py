@@ -27,6 +27,8 @@ from __future__ import annotations
 import ctypes
 import threading
 
+from ingest.chars import _unchecked
+
 __all__ = ["install", "installed", "font_reads", "PageKeeper", "KEEP_PAGES"]
 
 #: Pages (with their documents) kept open so that their system fonts stay cached.
@@ -134,8 +136,6 @@ class PageKeeper:
 
     def open(self, index: int) -> int:
         """Page ``index`` (0-based) of the document, loaded: its pdfium handle."""
-        from ingest.chars import _unchecked
-
         before = _state["reads"]
         handle = _unchecked("FPDF_LoadPage", ctypes.c_void_p)(self._handle, index)
         if not handle:
@@ -149,8 +149,6 @@ class PageKeeper:
         """Close page ``handle`` — unless loading it read a system font and fewer than
         :data:`KEEP_PAGES` pages are kept: then the page stays open for good (loaded
         again as a pypdfium2 page, with the font now in pdfium's cache)."""
-        from ingest.chars import _unchecked
-
         entry = self._open.pop(handle, None)
         if entry is None:  # not open here (closed already): pdfium must not close it twice
             return
