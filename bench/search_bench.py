@@ -13,7 +13,7 @@
   included); p50/p95/p99 per kind. The SQLite result cache is off unless ``--cache``
   (with it, every timed search repeats a warm-up query and is answered from the cache).
   ``--sql-facets`` measures SQLite with its facet planes off: the SQL grouping every
-  facet falls back to when a field has more than ``_Planes.MAX_VALUES`` values (a
+  facet falls back to when a field has more than ``Planes.MAX_VALUES`` values (a
   province's archive with thousands of issuers).
 
     python bench/search_bench.py --sizes 10000 100000 --es http://127.0.0.1:9200
@@ -301,11 +301,11 @@ def run(
     from archive_build import build_es, build_sqlite
 
     from gazette.archive import Archive
-    from gazette.backends import sqlite as sqlite_backend
+    from gazette.backends.planes import Planes
     from gazette.settings import Settings
 
     if sql_facets:  # every field "has too many values": facets grouped in SQL
-        sqlite_backend._Planes.MAX_VALUES = 0
+        Planes.MAX_VALUES = 0
     result: dict = {"indexing": {}, "search": {}, "builds": {}}
     if index_docs:
         docs = list(synth_documents(index_docs, seed=7))

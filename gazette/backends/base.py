@@ -38,6 +38,8 @@ from gazette import analysis
 from gazette.model import STATUS_LABELS, Document, Status
 
 FACET_FIELDS = ("status", "issuer", "year", "doc_type")
+#: Values a facet lists, at most (the most frequent first), in every backend.
+FACET_LIMIT = 50
 
 
 class SearchQuery(BaseModel):

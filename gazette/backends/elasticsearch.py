@@ -63,6 +63,7 @@ import index_mappings
 from gazette import analysis
 from gazette.backends.base import (
     FACET_FIELDS,
+    FACET_LIMIT,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -76,7 +77,6 @@ from gazette.status import index_fields, indexed_status
 
 MAPPING = "gazette-documents-v2"
 #: Facet buckets returned per field (the SQLite backend returns as many).
-FACET_SIZE = 50
 #: ``index()`` switches to bulk-load settings for at least this many documents.
 BULK_LOAD_THRESHOLD = 1000
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
@@ -540,9 +540,9 @@ class ElasticsearchBackend:
                 "aggs": {"status": {"terms": {"field": "invalid_status", "size": len(Status)}}, "expiry": lapsed},
             },
             "status_expiry": lapsed,
-            "issuer": {"terms": {"field": "issuer", "size": FACET_SIZE, "order": order}},
-            "year": {"terms": {"field": "year", "size": FACET_SIZE, "order": order}},
-            "doc_type": {"terms": {"field": "doc_type", "size": FACET_SIZE, "order": order}},
+            "issuer": {"terms": {"field": "issuer", "size": FACET_LIMIT, "order": order}},
+            "year": {"terms": {"field": "year", "size": FACET_LIMIT, "order": order}},
+            "doc_type": {"terms": {"field": "doc_type", "size": FACET_LIMIT, "order": order}},
         }
 
     @staticmethod

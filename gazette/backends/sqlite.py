@@ -58,16 +58,17 @@ Speed: totals and facets are exact; a search runs in one read transaction.
   the full-text matches filtered by the planes, below, which spares joining every
   match to ``docs_meta``).
 * Facets, and the newest-first order of a text search, come from the *planes*
-  (:class:`_Planes`): per index generation and process, every document's disclosure,
-  issuer, year, type, validity dates and place in the date order, held in memory as
-  numpy arrays indexed by rowid (loaded in about 0.3 s at 100,000 documents). A
+  (:class:`gazette.backends.planes.Planes`): per index generation and process, every
+  document's disclosure, issuer, year, type, validity dates and place in the date
+  order, held in memory as numpy arrays indexed by rowid (loaded in about 0.3 s at
+  100,000 documents; numpy is imported then, so ingest never loads it). A
   match set is read as one ``group_concat`` of rowids from the full-text table alone;
   the planes apply disclosure and status to it, each facet is a ``bincount`` of its
   value codes, and a newest-first page is a partial sort of its date ranks (at
   100,000 documents, 环境保护 by date went from 11 to 3 ms, 公积金 贷款 among valid
   documents from 15 to 8 ms). A filter the planes cannot state (a written-date
   range) is applied in SQL to the whole join. Where a field has more than
-  ``_Planes.MAX_VALUES`` values, the match's rowids go to a temporary table and are
+  ``Planes.MAX_VALUES`` values, the match's rowids go to a temporary table and are
   grouped in SQL one facet at a time.
 * Results are kept in a small per-process LRU cache keyed by the query and a *search
   generation* (a ``meta`` row that every index/delete/clear bumps in its own write
@@ -86,13 +87,12 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from typing import NamedTuple
-
-import numpy as np
+from typing import TYPE_CHECKING, NamedTuple
 
 from gazette import analysis
 from gazette.backends.base import (
     FACET_FIELDS,
+    FACET_LIMIT,
     SearchHit,
     SearchQuery,
     SearchResult,
@@ -101,8 +101,13 @@ from gazette.backends.base import (
 )
 from gazette.errors import BackendUnavailable, IntegrityError, QueryError
 from gazette.model import Disclosure, Document, Status
-from gazette.status import index_fields, indexed_status
+from gazette.status import index_fields
 from gazette.store import Store
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from gazette.backends.planes import Planes
 
 # The filter and facet fields of a document (the values of ``IndexRow.meta``).
 _META_FIELDS = """
@@ -430,172 +435,6 @@ def analyse(doc: Document) -> IndexRow:
     )
 
 
-class _Planes:
-    """The facet values, disclosure, date order and validity dates of every indexed
-    document, held in memory as numpy arrays indexed by rowid for one search
-    generation, so that a huge match set's total, facets and newest-first page cost a
-    few vector operations instead of joining every match with ``docs_meta`` in SQL.
-
-    A match set arrives as one ``group_concat`` of rowids (:meth:`matches`, parsed at
-    C speed); the filters the arrays can state give a boolean array over rowids
-    (:meth:`admitted`); a facet is a ``bincount`` of the matches' value codes. Memory
-    is about 12 bytes per document slot. Status codes depend on the date and are made
-    on demand for a few dates.
-    """
-
-    FIELDS = (("issuer", 2), ("year", 3), ("doc_type", 4))
-    #: More distinct values than this in a field: facets are grouped in SQL instead
-    #: (a value code is 16 bits).
-    MAX_VALUES = 4096
-
-    def __init__(self, conn: sqlite3.Connection, generation: str) -> None:
-        self.generation = generation
-        cur = conn.cursor()
-        cur.row_factory = None
-        rows = cur.execute(
-            "SELECT rowid, public, issuer, year, doc_type, expiry_date, invalid_from,"
-            " invalid_status FROM docs_meta"
-        ).fetchall()
-        self.size = (max((r[0] for r in rows), default=0)) + 1
-        rowids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-        self.all = np.zeros(self.size, bool)
-        self.all[rowids] = True
-        self.public = np.zeros(self.size, bool)
-        self.public[rowids] = np.fromiter((r[1] for r in rows), bool, len(rows))
-        #: per field: (the value of each code, code 1 first; code of each rowid, 0: none)
-        self.values: dict[str, tuple[list, np.ndarray]] = {}
-        for name, col in self.FIELDS:
-            distinct = sorted({r[col] for r in rows if r[col] is not None})
-            if len(distinct) > self.MAX_VALUES:
-                raise _TooManyValues(name)
-            code = {v: i + 1 for i, v in enumerate(distinct)}
-            codes = np.zeros(self.size, np.uint16)
-            codes[rowids] = np.fromiter(
-                (code.get(r[col], 0) for r in rows), np.uint16, len(rows)
-            )
-            self.values[name] = (distinct, codes)
-        # The position of each document in the date order (``docs_meta_date``).
-        newest = np.fromiter(
-            (
-                r[0]
-                for r in cur.execute(
-                    "SELECT rowid FROM docs_meta"
-                    " ORDER BY written_date IS NULL, written_date DESC, id"
-                )
-            ),
-            np.int64,
-            len(rows),
-        )
-        self.rank = np.zeros(self.size, np.int32)
-        self.rank[newest] = np.arange(len(newest), dtype=np.int32)
-        # (rowid, expiry_date, invalid_from, invalid_status) of documents whose status
-        # can be other than valid; every other document is valid at every date.
-        self.timeline = [
-            (r[0], r[5], r[6], r[7])
-            for r in rows
-            if r[5] is not None or r[7] is not None
-        ]
-        self._status: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-
-    _STATUSES = [s.value for s in Status]
-
-    def status(self, as_of: str) -> np.ndarray:
-        """The status code of each rowid at ``as_of`` (ISO date; code ``i + 1`` is
-        ``Status`` member ``i``): :func:`gazette.status.indexed_status`, the rule
-        ``_STATUS_SQL`` states in SQL."""
-        with self._lock:
-            codes = self._status.get(as_of)
-            if codes is not None:
-                return codes
-        code = {s: i + 1 for i, s in enumerate(self._STATUSES)}
-        codes = np.full(self.size, code[Status.valid.value], np.uint8)
-        for rowid, expiry, invalid_from, invalid_status in self.timeline:
-            codes[rowid] = code[indexed_status(expiry, invalid_from, invalid_status, as_of).value]
-        with self._lock:
-            self._status[as_of] = codes
-            while len(self._status) > 4:
-                self._status.popitem(last=False)
-        return codes
-
-    @staticmethod
-    def matches(rowids_csv: str | None) -> np.ndarray:
-        """The rowids of a comma-separated list (``group_concat(rowid)``)."""
-        if not rowids_csv:
-            return np.zeros(0, np.int64)
-        return np.fromstring(rowids_csv, dtype=np.int64, sep=",")
-
-    def admitted(self, query: SearchQuery, as_of: str, *, marked: bool = False) -> np.ndarray | None:
-        """Whether each rowid passes ``query``'s filters (as
-        :meth:`SQLiteBackend._where` states them), or ``None`` when one of its filters
-        has no array (written-date range, 发文字号 prefix, normative only). With
-        ``marked``, the filters that marks state are left out (the full-text expression
-        applies them): disclosure and status only."""
-        if query.date_from or query.date_to:
-            return None
-        plane = self.all if query.include_private else self.public
-        if query.status:
-            code = self._STATUSES.index(query.status.value) + 1
-            plane = plane & (self.status(as_of) == code)
-        if marked:
-            return plane
-        if query.doc_number_prefix or query.normative_only:
-            return None
-        for name, value in (
-            ("issuer", query.issuer),
-            ("doc_type", query.doc_type),
-            ("year", query.year),
-        ):
-            if value is None or value == "":
-                continue
-            distinct, codes = self.values[name]
-            try:
-                code = distinct.index(value) + 1
-            except ValueError:
-                return np.zeros(self.size, bool)
-            plane = plane & (codes == code)
-        return plane
-
-    def facets(self, rowids: np.ndarray, as_of: str) -> tuple[int, dict[str, dict[str, int]]]:
-        """Exact total and facets of the matches ``rowids``, ordered as the SQL facets
-        are (count descending, then value)."""
-        total = len(rowids)
-        out: dict[str, dict[str, int]] = {}
-        fields = [("status", (self._STATUSES, self.status(as_of)))] + [
-            (name, self.values[name]) for name, _ in self.FIELDS
-        ]
-        for name, (distinct, codes) in fields:
-            counts = (
-                np.bincount(codes[rowids], minlength=len(distinct) + 1).tolist()
-                if total
-                else []
-            )
-            ranked = sorted(
-                ((distinct[k - 1], n) for k, n in enumerate(counts) if k and n),
-                key=lambda vn: (-vn[1], vn[0]),
-            )
-            out[name] = {str(v): n for v, n in ranked[:FACET_LIMIT]}
-        return total, out
-
-    def newest(self, rowids: np.ndarray, offset: int, size: int) -> list[int]:
-        """Rows ``offset … offset+size`` of ``rowids`` in the date order (written date
-        newest first, undated last, then id), without sorting all of them."""
-        end = offset + size
-        if end <= 0 or offset >= len(rowids):
-            return []
-        ranks = self.rank[rowids]
-        if end < len(ranks):
-            first = np.argpartition(ranks, end - 1)[:end]
-        else:
-            first = np.arange(len(ranks))
-        ordered = first[np.argsort(ranks[first], kind="stable")]
-        return rowids[ordered[offset:end]].tolist()
-
-
-class _TooManyValues(Exception):
-    """A facet field has more distinct values than :attr:`_Planes.MAX_VALUES`."""
-
-
 def _unindex(conn: sqlite3.Connection, rowids: list[int]) -> None:
     """Remove documents (by rowid) from every index table."""
     keys = [(rid,) for rid in rowids]
@@ -637,7 +476,7 @@ class SQLiteBackend:
         self._cache: OrderedDict | None = OrderedDict() if self.CACHE_SIZE else None
         self._cache_lock = threading.Lock()
         #: (generation, its planes — None when a field has too many values)
-        self._planes_cache: tuple[str, _Planes | None] | None = None
+        self._planes_cache: tuple[str, Planes | None] | None = None
         self._planes_lock = threading.Lock()
         self.cache_hits = 0
         self.cache_misses = 0
@@ -1074,7 +913,7 @@ class SQLiteBackend:
                 return rows, tier * window + got[0][4]
         return rows, None
 
-    def _planes(self, conn: sqlite3.Connection) -> _Planes | None:
+    def _planes(self, conn: sqlite3.Connection) -> Planes | None:
         """The facet planes of the index generation this read transaction sees (loaded
         once per generation and process); None when a field has too many values."""
         row = conn.execute(
@@ -1085,9 +924,13 @@ class SQLiteBackend:
             cached = self._planes_cache
             if cached is not None and cached[0] == generation:
                 return cached[1]
+            # imported here: a process that only ingests never loads numpy (45 ms,
+            # and OpenBLAS threads that spin for about 0.1 s of CPU)
+            from gazette.backends.planes import Planes, TooManyValues
+
             try:
-                planes = _Planes(conn, generation)
-            except _TooManyValues:
+                planes = Planes(conn, generation)
+            except TooManyValues:
                 planes = None  # remembered too: finding out reads every docs_meta row
             self._planes_cache = (generation, planes)
             return planes
@@ -1095,7 +938,7 @@ class SQLiteBackend:
     def _matched(
         self,
         conn: sqlite3.Connection,
-        planes: _Planes,
+        planes: Planes,
         query: SearchQuery,
         params: dict,
         text_from: str | None,
@@ -1115,7 +958,7 @@ class SQLiteBackend:
             csv = conn.execute(f"SELECT group_concat(d.rowid) {filtered}", params)
             return planes.matches(csv.fetchone()[0])
         if text_from is None:
-            return np.flatnonzero(admitted)
+            return admitted.nonzero()[0]
         csv = conn.execute(f"SELECT group_concat(f.rowid) {text_from}", params)
         found = planes.matches(csv.fetchone()[0])
         return found[admitted[found]]
@@ -1209,8 +1052,6 @@ class SQLiteBackend:
         score = -float(row[1]) if row[1] else 0.0
         return stored_hit(row[3], score, json.loads(shown), Status(row[2]), body, terms)
 
-
-FACET_LIMIT = 50
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:

@@ -282,7 +282,7 @@ def test_answers_from_the_planes_equal_the_sql_answers(sqlite_backend, monkeypat
     reads past the last match; every answer equals the one computed in SQL alone
     (planes and marks off): dates with ties and undated documents, filters the planes
     state and ones they cannot, private documents, pages past the end."""
-    from gazette.backends import sqlite as sqlite_module
+    from gazette.backends.planes import Planes
 
     backend = sqlite_backend
     backend.RANK_WINDOW = 4
@@ -318,7 +318,7 @@ def test_answers_from_the_planes_equal_the_sql_answers(sqlite_backend, monkeypat
     monkeypatch.setattr(SQLiteBackend, "_matched", counted)
     with_planes = [backend.search(q).model_dump() for q in queries]
     assert {"", "房", "住房", "管理 房"} <= set(matched)
-    monkeypatch.setattr(sqlite_module._Planes, "MAX_VALUES", 0)
+    monkeypatch.setattr(Planes, "MAX_VALUES", 0)
     monkeypatch.setattr(SQLiteBackend, "FILTER_MARKS", False)
     backend._planes_cache = None
     assert [backend.search(q).model_dump() for q in queries] == with_planes
@@ -429,7 +429,7 @@ def test_filtered_totals_from_the_planes_equal_the_sql_count(sqlite_backend, mon
     the full-text table with marks; it equals the SQL count (planes and marks switched
     off) for every plane-expressible filter, with and without text, private documents
     included or not."""
-    from gazette.backends import sqlite as sqlite_module
+    from gazette.backends.planes import Planes
     from gazette.model import StatusEvent
 
     backend = sqlite_backend
@@ -476,17 +476,17 @@ def test_filtered_totals_from_the_planes_equal_the_sql_count(sqlite_backend, mon
     from_planes = [backend.search(q).total for q in queries]
     # the planes answered: with text, the status filters (marks state the others)
     assert len(calls) >= 20 and {"", "房", "住房", "管理 房"} <= set(calls)
-    monkeypatch.setattr(sqlite_module._Planes, "MAX_VALUES", 0)  # no planes: SQL counts
+    monkeypatch.setattr(Planes, "MAX_VALUES", 0)  # no planes: SQL counts
     monkeypatch.setattr(SQLiteBackend, "FILTER_MARKS", False)  # every filter in SQL
     backend._planes_cache = None
     attempts = []
-    real_init = sqlite_module._Planes.__init__
+    real_init = Planes.__init__
 
     def init(self, *args):
         attempts.append(1)
         real_init(self, *args)
 
-    monkeypatch.setattr(sqlite_module._Planes, "__init__", init)
+    monkeypatch.setattr(Planes, "__init__", init)
     from_sql = [backend.search(q).total for q in queries]
     assert from_planes == from_sql
     assert len(attempts) == 1  # "no planes" is remembered for the generation
@@ -550,3 +550,40 @@ def test_the_private_marker_cannot_be_searched(sqlite_backend):
     assert backend.search(SearchQuery(q="事项")).facets["issuer"] == {
         "静乐县人民政府": 1
     }
+
+
+def test_numpy_is_loaded_by_the_first_search_that_needs_the_planes_not_by_indexing(tmp_path):
+    """An ingest process never imports numpy (45 ms, and OpenBLAS threads that spin
+    for about 0.1 s of CPU): indexing and a ranked search without facets leave it
+    unloaded; a faceted search loads it. Run in a fresh interpreter (this one has numpy)."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    program = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from gazette.backends.base import SearchQuery
+        from gazette.backends.sqlite import SQLiteBackend
+        from gazette.store import Store
+        from tests.factories import make_doc
+
+        store = Store(Path(sys.argv[1]))
+        backend = SQLiteBackend(store, cache_size=0)
+        docs = [make_doc(f"文件{i}号", "住房保障。" * (i + 1)) for i in range(3)]
+        for doc in docs:
+            store.put_document(doc)
+        backend.index([store.get_document(d.id) for d in docs])
+        ranked = backend.search(SearchQuery(q="住房", size=2, facets=False))
+        before = "numpy" in sys.modules
+        faceted = backend.search(SearchQuery(q="住房", facets=True))
+        print(before, "numpy" in sys.modules, ranked.total, sum(faceted.facets["issuer"].values()))
+        """
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", program, str(tmp_path)], capture_output=True, text=True, cwd=root, check=True
+    )
+    assert out.stdout.split() == ["False", "True", "3", "3"]
