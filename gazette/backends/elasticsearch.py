@@ -76,7 +76,6 @@ from gazette.settings import Settings
 from gazette.status import index_fields, indexed_status
 
 MAPPING = "gazette-documents-v2"
-#: Facet buckets returned per field (the SQLite backend returns as many).
 #: ``index()`` switches to bulk-load settings for at least this many documents.
 BULK_LOAD_THRESHOLD = 1000
 _PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
