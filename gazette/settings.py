@@ -77,6 +77,15 @@ class Settings(BaseSettings):
             "1: one transaction per file."
         ),
     )
+    ingest_worker_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description=(
+            "How much lower the CPU priority of `gazette ingest`'s parser processes is than its own "
+            "(nice(1)'s scale): saving, which the parsers feed, keeps pace, and other work comes first."
+        ),
+    )
     search_cache_size: int = Field(
         default=512, ge=0, description="Search results kept per process by the embedded backend (0: no cache)."
     )

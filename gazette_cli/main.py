@@ -124,6 +124,7 @@ def ingest(
                 timeout=settings.ingest_timeout,
                 memory_mb=settings.ingest_memory_mb,
                 group_files=settings.ingest_group_files,
+                nice=settings.ingest_worker_nice,
                 on_done=lambda o: progress.update(task, advance=1, description=o.path.name),
             )
     counts = {k: sum(1 for o in outcomes if o.status == k) for k in ("ingested", "unchanged", "failed")}

@@ -14,7 +14,8 @@ exception, or :data:`RECYCLE` inputs. An input that fails in the ordinary way (a
 :class:`~gazette.errors.GazetteError`: not a PDF, encrypted…) leaves its worker in
 service. Forking after the heavy imports (pypdfium2, pdfplumber) are done means workers
 start in a few milliseconds. A busy worker is sent its next input ahead (:data:`AHEAD`),
-so it never waits for the parent, which may be busy with the last result.
+so it never waits for the parent, which may be busy with the last result. Workers can
+run at a lower CPU priority than the parent, which has work of its own on every result.
 """
 
 from __future__ import annotations
@@ -89,10 +90,26 @@ def _call(fn: Callable[[Any], Any], item: Any, memory_mb: int | None) -> tuple[s
         return "error", error, True
 
 
-def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, parent: int) -> None:
+def _lower_priority(nice: int) -> None:
+    """Give this process ``nice`` less CPU priority (nice(1)'s scale) and, with any, the
+    scheduling class of batch work (Linux's ``SCHED_BATCH``: it does not preempt others
+    when it wakes up). Where that cannot be done, the process keeps its priority."""
+    if nice <= 0:
+        return
+    try:
+        os.nice(nice)
+        if hasattr(os, "SCHED_BATCH"):
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except OSError:  # pragma: no cover - not allowed here
+        pass
+
+
+def _serve(fn: Callable[[Any], Any], conn: Connection, memory_mb: int | None, parent: int, nice: int = 0) -> None:
     """The worker: read an input, answer ``(status, value, retire)``; exit on an empty
-    message, on EOF or after an answer with ``retire``."""
+    message, on EOF or after an answer with ``retire``. It runs with ``nice`` less CPU
+    priority than the parent (:func:`_lower_priority`)."""
     _die_with_parent(parent)
+    _lower_priority(nice)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
     if memory_mb:
@@ -192,6 +209,7 @@ def run_isolated(
     timeout: float = 120.0,
     memory_mb: int | None = 2048,
     hold: Callable[[], bool] | None = None,
+    nice: int = 0,
 ) -> Iterator[tuple[Any, Any, BaseException | None]]:
     """Yield ``(item, result, error)`` for each item; exactly one of result/error is set.
 
@@ -205,6 +223,10 @@ def run_isolated(
     in input order keeps few of them waiting behind a slow input); inputs handed back
     by a dead worker are sent regardless, and so is the next one when every worker is
     idle, so a hold never stalls the run.
+
+    ``nice``: how much lower the workers' CPU priority is than the caller's
+    (:func:`_lower_priority`), so that a caller with work of its own on each result
+    is not kept waiting for a core by the workers it feeds.
 
     Once every input is sent, a worker that runs out of inputs is asked to exit at
     once, and waited for at the end: a worker takes milliseconds to exit (its memory
@@ -235,7 +257,7 @@ def run_isolated(
 
     def spawn() -> _Worker:
         here, there = ctx.Pipe(duplex=True)
-        proc = ctx.Process(target=_serve, args=(fn, there, memory_mb, os.getpid()), daemon=True)
+        proc = ctx.Process(target=_serve, args=(fn, there, memory_mb, os.getpid(), nice), daemon=True)
         proc.start()
         there.close()
         worker = _Worker(proc, here)

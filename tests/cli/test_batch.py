@@ -226,6 +226,42 @@ def test_files_the_archive_holds_are_not_parsed_again(tmp_path, pdfs, monkeypatc
     archive.close()
 
 
+@pytest.mark.parametrize("how", ["default", "nice=0", "nice=3", "GAZETTE_INGEST_WORKER_NICE=2"])
+def test_files_are_parsed_at_the_lower_priority_asked_for(tmp_path, pdfs, monkeypatch, how):
+    """The parser processes run :data:`~gazette_cli.batch.WORKER_NICE` below the batch by
+    default, as batch work; ``nice=0`` leaves them at its own priority; ``gazette
+    ingest`` takes its setting."""
+    import ingest.pipeline
+    from gazette_cli.batch import WORKER_NICE
+
+    log = tmp_path / "priority.log"
+    parse_file = ingest.pipeline.parse_file
+
+    def logged(path, **kw):
+        with open(log, "a") as fh:
+            fh.write(f"{os.nice(0)} {os.sched_getscheduler(0)}\n")
+        return parse_file(path, **kw)
+
+    monkeypatch.setattr(ingest.pipeline, "parse_file", logged)
+    home = tmp_path / "home"
+    if how.startswith("GAZETTE_"):
+        name, _, value = how.partition("=")
+        result = CliRunner().invoke(
+            app, ["--home", str(home), "ingest", *map(str, pdfs)], env={name: value}, catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        lowered = int(value)
+    else:
+        archive = Archive(Settings(home=home))
+        kw = {"nice": int(how.partition("=")[2])} if how.startswith("nice=") else {}
+        assert all(o.status == "ingested" for o in ingest_paths(archive, pdfs, workers=2, **kw))
+        archive.close()
+        lowered = kw.get("nice", WORKER_NICE)
+    here = os.nice(0)
+    expected = (min(here + lowered, 19), os.SCHED_BATCH if lowered else os.sched_getscheduler(0))
+    assert {tuple(map(int, line.split())) for line in log.read_text().splitlines()} == {expected}
+
+
 def test_a_file_that_changes_while_it_is_ingested_is_recorded_as_it_was_read(tmp_path, pdfs, monkeypatch):
     """A worker reads a file once: the hash it is recorded under, its stored copy and
     its documents all come from those bytes, however the file changes meanwhile (still

@@ -18,6 +18,8 @@ def _job(kind: str):
         return os.getpid()
     if kind == "gc":
         return gc.get_threshold()
+    if kind == "priority":
+        return os.nice(0), os.sched_getscheduler(0)
     if kind == "raise":
         raise NotAPDF("not a PDF: starts with b'hello'")
     if kind == "bug":
@@ -214,3 +216,16 @@ def test_inputs_handed_back_after_the_other_worker_exited_still_run():
     pids = [result for item, result, error in outcomes if item == "pid"]
     assert all(error is None for item, _, error in outcomes if item == "pid") and len(pids) == 3
     assert len(set(pids)) == 2  # the handed-back input ran in a fresh worker
+
+
+def test_workers_run_at_the_lower_priority_asked_for():
+    """With ``nice``, workers run that much below the caller, as batch work; without,
+    at the caller's own priority. The caller's is left alone."""
+    here, policy_here = os.nice(0), os.sched_getscheduler(0)
+    [(_, (niceness, policy), error)] = list(run_isolated(_job, ["priority"], workers=1, timeout=5, nice=5))
+    assert error is None
+    assert niceness == min(here + 5, 19)
+    assert policy == os.SCHED_BATCH
+    [(_, (niceness, policy), _)] = list(run_isolated(_job, ["priority"], workers=1, timeout=5))
+    assert (niceness, policy) == (here, policy_here)
+    assert (os.nice(0), os.sched_getscheduler(0)) == (here, policy_here)
