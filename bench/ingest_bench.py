@@ -307,7 +307,7 @@ def saving_with_waiting(files: list[Path], waiting: list[int], work: Path, repea
     from ingest.pipeline import parse_file
     from ingest.repeal import RepealTarget
 
-    parsed = [SourceFile(f, p.sha256, p) for f, p in ((f, parse_file(f)) for f in files)]
+    parsed = [SourceFile(f, p.sha256, p) for f, p in zip(files, map(parse_file, files))]
 
     def one_by_one(archive: Archive) -> None:
         for s in parsed:
