@@ -171,6 +171,52 @@ class Planes:
             out[name] = {str(v): n for v, n in ranked[:FACET_LIMIT]}
         return total, out
 
+    def members(self, rowids: np.ndarray) -> np.ndarray:
+        """A boolean array over rowids, true at ``rowids``."""
+        plane = np.zeros(self.size, bool)
+        plane[rowids] = True
+        return plane
+
+    def title_order(
+        self, keys_csv: str | None, matched: np.ndarray, key_bits: int, length_cap: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The title matches among ``matched``, in the ranked order's first part.
+
+        ``keys_csv`` lists ``docs_title`` keys (``group_concat(rowid)``): the
+        document's rowid in the low ``key_bits`` bits, ``length_cap`` minus its title's
+        length in tokens above. Returns the documents' rowids shortest title first
+        (ties: the date order, :attr:`rank`) and their title lengths.
+        """
+        keys = self.matches(keys_csv)
+        docs = keys & ((1 << key_bits) - 1)
+        keep = self.members(matched)[docs]
+        docs = docs[keep]
+        lengths = length_cap - (keys[keep] >> key_bits)
+        order = np.lexsort((self.rank[docs], lengths))
+        return docs[order], lengths[order]
+
+    @staticmethod
+    def others(matched: np.ndarray, titled: np.ndarray) -> np.ndarray:
+        """The matches that are not title matches, highest rowid (newest indexed)
+        first: the order the second part of the ranked order is cut into tiers in."""
+        rest = np.setdiff1d(matched, titled, assume_unique=True)
+        return np.sort(rest)[::-1]
+
+    def by_score(
+        self, tier: np.ndarray, scored: list[tuple[int, float]]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The rowids of ``tier`` ordered by their score in ``scored`` ((rowid, score)
+        pairs that include every rowid of ``tier``; smaller is better), ties in the
+        date order, with those scores."""
+        if not scored:
+            return tier[:0], np.zeros(0)
+        rowids = np.fromiter((r for r, _ in scored), np.int64, len(scored))
+        scores = np.fromiter((s for _, s in scored), np.float64, len(scored))
+        keep = self.members(tier)[rowids]
+        rowids, scores = rowids[keep], scores[keep]
+        order = np.lexsort((self.rank[rowids], scores))
+        return rowids[order], scores[order]
+
     def newest(self, rowids: np.ndarray, offset: int, size: int) -> list[int]:
         """Rows ``offset … offset+size`` of ``rowids`` in the date order (written date
         newest first, undated last, then id), without sorting all of them."""

@@ -1,5 +1,5 @@
 """SQLite-only search behaviour beyond the shared contract: the BM25 rank window on
-large match sets and the title tier before it, the character table for terms ending
+large match sets and the title matches before it, the character table for terms ending
 in a lone Han character, the merged index after ``reindex``, filters tested by marks
 in FTS5, and rebuilding an index of an older layout."""
 
@@ -187,6 +187,41 @@ def test_many_title_matches_are_tiered_shortest_title_first(sqlite_backend):
     assert set(order[: len(titled)]) == {d.id for d in titled}
 
 
+def test_title_matches_rank_shortest_title_first_then_newest(sqlite_backend, monkeypatch):
+    """Title matches come shortest title first, equal lengths newest written first,
+    whatever order they were indexed in; a title match's score is the share of its
+    title the query covers. With and without the planes the order is the same."""
+    from gazette.backends.planes import Planes
+
+    backend = sqlite_backend
+    titles = [
+        # indexed in an order the date order contradicts
+        ("住房公积金办法", dt.date(2021, 7, 1)),
+        ("住房公积金条例", dt.date(2015, 1, 1)),
+        ("住房公积金缴存管理办法", dt.date(2022, 3, 1)),
+        ("住房公积金提取管理办法", dt.date(2019, 5, 1)),
+        ("关于住房公积金缴存基数调整的通知", dt.date(2023, 1, 1)),
+    ]
+    docs = [make_doc(t, "缴存与提取。", written=w) for t, w in titles]
+    docs.append(make_doc("通知", "住房公积金" * 5 + "。", written=dt.date(2024, 1, 1)))
+    _load(backend, docs)
+    expected = [
+        "住房公积金办法",  # 7 tokens, 2021
+        "住房公积金条例",  # 7 tokens, 2015
+        "住房公积金缴存管理办法",  # 11 tokens, 2022
+        "住房公积金提取管理办法",  # 11 tokens, 2019
+        "关于住房公积金缴存基数调整的通知",
+        "通知",  # a body match after every title match
+    ]
+    r = backend.search(SearchQuery(q="住房公积金"))
+    assert [h.title for h in r.hits] == expected
+    assert [round(h.score, 4) for h in r.hits[:4]] == [round(5 / 7, 4)] * 2 + [round(5 / 11, 4)] * 2
+    monkeypatch.setattr(Planes, "MAX_VALUES", 0)  # no planes: the order read in SQL
+    backend._planes_cache = None
+    assert [h.title for h in backend.search(SearchQuery(q="住房公积金")).hits] == expected
+    assert backend._planes_cache[1] is None
+
+
 def test_reindexing_or_deleting_a_document_replaces_its_title_row(sqlite_backend):
     """A document's title row is found through ``docs_meta.title_key`` and replaced or
     removed with the document, whatever its new title's length."""
@@ -306,7 +341,8 @@ def test_answers_from_the_planes_equal_the_sql_answers(sqlite_backend, monkeypat
         for filters in ({}, {"status": "valid"}, {"status": "expired", "year": 2012}, {"issuer": "静乐县财政局"},
                         {"date_from": dt.date(2011, 2, 1)}, {"doc_number_prefix": "静政发"})
         for private in (False, True)
-        for page, facets, sort in ((1, True, "date"), (3, False, "date"), (2, True, "relevance"), (40, True, "relevance"), (40, False, "date"))
+        for page, facets, sort in ((1, True, "date"), (3, False, "date"), (2, True, "relevance"), (3, False, "relevance"),
+                                   (5, False, "relevance"), (40, True, "relevance"), (40, False, "date"))
     ]
     matched = []
     real = SQLiteBackend._matched
@@ -552,10 +588,10 @@ def test_the_private_marker_cannot_be_searched(sqlite_backend):
     }
 
 
-def test_numpy_is_loaded_by_the_first_search_that_needs_the_planes_not_by_indexing(tmp_path):
+def test_numpy_is_loaded_by_the_first_search_not_by_indexing(tmp_path):
     """An ingest process never imports numpy (45 ms, and OpenBLAS threads that spin
-    for about 0.1 s of CPU): indexing and a ranked search without facets leave it
-    unloaded; a faceted search loads it. Run in a fresh interpreter (this one has numpy)."""
+    for about 0.1 s of CPU): indexing leaves it unloaded; the first search, which
+    reads the planes, loads it. Run in a fresh interpreter (this one has numpy)."""
     import subprocess
     import sys
     import textwrap
@@ -576,8 +612,8 @@ def test_numpy_is_loaded_by_the_first_search_that_needs_the_planes_not_by_indexi
         for doc in docs:
             store.put_document(doc)
         backend.index([store.get_document(d.id) for d in docs])
-        ranked = backend.search(SearchQuery(q="住房", size=2, facets=False))
         before = "numpy" in sys.modules
+        ranked = backend.search(SearchQuery(q="住房", size=2, facets=False))
         faceted = backend.search(SearchQuery(q="住房", facets=True))
         print(before, "numpy" in sys.modules, ranked.total, sum(faceted.facets["issuer"].values()))
         """
