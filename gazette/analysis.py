@@ -18,6 +18,7 @@ embedded archive and Elasticsearch see the same words:
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -194,6 +195,14 @@ def query_terms(q: str) -> list[QueryTerm]:
     return terms
 
 
+@functools.lru_cache(maxsize=256)
+def _term_pattern(chars: tuple[str, ...]) -> re.Pattern | None:
+    """The pattern of a term's tokens in normalised text, white space allowed between."""
+    if not chars:
+        return None
+    return re.compile(r"[\s\u3000]*".join(re.escape(c) for c in chars))
+
+
 def highlight_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
     """Character spans of ``text`` where any term occurs, merged and sorted.
 
@@ -206,10 +215,10 @@ def highlight_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
     norm = normalize(text)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        pattern = r"[\s\u3000]*".join(re.escape(c) for c in term.chars)
-        if not pattern:
+        pattern = _term_pattern(term.chars)
+        if pattern is None:
             continue
-        for m in re.finditer(pattern, norm):
+        for m in pattern.finditer(norm):
             spans.append((m.start(), m.end()))
     spans.sort()
     merged: list[tuple[int, int]] = []

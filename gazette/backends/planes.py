@@ -177,30 +177,44 @@ class Planes:
         plane[rowids] = True
         return plane
 
-    def title_order(
+    def title_matches(
         self, keys_csv: str | None, matched: np.ndarray, key_bits: int, length_cap: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """The title matches among ``matched``, in the ranked order's first part.
+        """The title matches among ``matched``: their rowids and title lengths, in no
+        particular order.
 
         ``keys_csv`` lists ``docs_title`` keys (``group_concat(rowid)``): the
         document's rowid in the low ``key_bits`` bits, ``length_cap`` minus its title's
-        length in tokens above. Returns the documents' rowids shortest title first
-        (ties: the date order, :attr:`rank`) and their title lengths.
+        length in tokens above.
         """
         keys = self.matches(keys_csv)
         docs = keys & ((1 << key_bits) - 1)
         keep = self.members(matched)[docs]
-        docs = docs[keep]
-        lengths = length_cap - (keys[keep] >> key_bits)
-        order = np.lexsort((self.rank[docs], lengths))
-        return docs[order], lengths[order]
+        return docs[keep], length_cap - (keys[keep] >> key_bits)
 
-    @staticmethod
-    def others(matched: np.ndarray, titled: np.ndarray) -> np.ndarray:
+    def shortest_titles(
+        self, docs: np.ndarray, lengths: np.ndarray, offset: int, size: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows ``offset … offset+size`` of title matches (:meth:`title_matches`)
+        shortest title first, ties in the date order (:attr:`rank`), with their
+        lengths; without sorting all of them."""
+        end = offset + size
+        if end <= 0 or offset >= len(docs):
+            return docs[:0], lengths[:0]
+        key = (lengths << 32) | self.rank[docs]  # unique: ranks are
+        if end < len(key):
+            first = np.argpartition(key, end - 1)[:end]
+        else:
+            first = np.arange(len(key))
+        picked = first[np.argsort(key[first])][offset:end]
+        return docs[picked], lengths[picked]
+
+    def others(self, matched: np.ndarray, titled: np.ndarray) -> np.ndarray:
         """The matches that are not title matches, highest rowid (newest indexed)
         first: the order the second part of the ranked order is cut into tiers in."""
-        rest = np.setdiff1d(matched, titled, assume_unique=True)
-        return np.sort(rest)[::-1]
+        plane = self.members(matched)
+        plane[titled] = False
+        return np.flatnonzero(plane)[::-1]
 
     def by_score(
         self, tier: np.ndarray, scored: list[tuple[int, float]]

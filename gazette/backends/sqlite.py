@@ -892,8 +892,8 @@ class SQLiteBackend:
         when the planes hold every match (``matched``: filters applied).
 
         The title matches are read as one ``group_concat`` of ``docs_title`` keys
-        (which state each title's length), kept when they are matches and put in order
-        by the planes. The other matches are ``matched`` without them; a tier of
+        (which state each title's length), kept when they are matches, and the page's
+        share of them picked in order by the planes. The other matches are ``matched`` without them; a tier of
         ``RANK_WINDOW`` of those, newest indexed first, is scored by reading BM25 over
         the rowid range it spans, with the bare text expression ``scored`` (no marks:
         a mark's column weighs 0, so the scores are those of the marked expression,
@@ -904,12 +904,12 @@ class SQLiteBackend:
             "SELECT group_concat(rowid) FROM docs_title WHERE docs_title MATCH :title",
             {"title": _with_marks(_title_expression(terms), marks.values(), True)},
         ).fetchone()[0]
-        titled, lengths = planes.title_order(keys, matched, _ROWID_BITS, _TITLE_LENGTH_CAP)
+        titled, lengths = planes.title_matches(keys, matched, _ROWID_BITS, _TITLE_LENGTH_CAP)
         end = offset + size
         width = _query_width(terms)
         picked = [
             (int(d), -_title_score(width, int(n)))
-            for d, n in zip(titled[offset:end], lengths[offset:end])
+            for d, n in zip(*planes.shortest_titles(titled, lengths, offset, size))
         ]
         titles = len(titled)
         if end > titles:
