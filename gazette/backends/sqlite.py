@@ -893,12 +893,13 @@ class SQLiteBackend:
 
         The title matches are read as one ``group_concat`` of ``docs_title`` keys
         (which state each title's length), kept when they are matches, and the page's
-        share of them picked in order by the planes. The other matches are ``matched`` without them; a tier of
-        ``RANK_WINDOW`` of those, newest indexed first, is scored by reading BM25 over
-        the rowid range it spans, with the bare text expression ``scored`` (no marks:
-        a mark's column weighs 0, so the scores are those of the marked expression,
-        and the planes already applied every filter). Neither part joins
-        ``docs_meta``: only the page's rows are read from it.
+        share of them picked in order by the planes. The other matches are
+        ``matched`` without them; a tier of ``RANK_WINDOW`` of those, newest indexed
+        first, is scored by reading BM25 over the rowid range it spans, with the bare
+        text expression ``scored`` (no marks: a mark's column weighs 0, so the scores
+        are those of the marked expression, and the planes already applied every
+        filter). Neither part joins ``docs_meta``: only the page's rows are read from
+        it.
         """
         keys = conn.execute(
             "SELECT group_concat(rowid) FROM docs_title WHERE docs_title MATCH :title",
@@ -946,13 +947,13 @@ class SQLiteBackend:
         order, and the part's size when a tier read on the way was its last one (else
         None).
 
-        ``source`` (``FROM … WHERE …``: full-text table ``f`` joined with ``docs_meta``
-        ``d``) is read in ``f``'s descending rowid order and cut into tiers of ``RANK_WINDOW``;
-        the order is tier by tier, ``score`` (smaller is better; ties newest written
-        first) within a tier. A part no larger than one tier is thus plain BM25, and a
-        huge one costs BM25 for one or two tiers, never for every match: a tier is
-        read in the full-text index's own order (no sort) and stops after
-        ``RANK_WINDOW`` rows.
+        ``source`` (``FROM … WHERE …``: full-text table ``f`` joined with
+        ``docs_meta`` ``d``) is read in ``f``'s descending rowid order and cut into
+        tiers of ``RANK_WINDOW``; the order is tier by tier, ``score`` (smaller is
+        better; ties newest written first) within a tier. A part no larger than one
+        tier is thus plain BM25, and a huge one costs BM25 for one or two tiers, never
+        for every match: a tier is read in the full-text index's own order (no sort)
+        and stops after ``RANK_WINDOW`` rows.
         """
         window = self.RANK_WINDOW
         rows: list[tuple] = []
