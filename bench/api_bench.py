@@ -1,7 +1,7 @@
 """``GET /api/v1/search`` under 16 and 64 concurrent clients, from a second process.
 
-Starts ``gazette serve`` (``--server-workers`` processes, each with its own socket on
-the port, of ``--server-threads`` request threads, ``GAZETTE_SERVER_THREADS``; default
+Starts ``gazette serve`` (``--server-workers`` processes, handed the connections in
+turn, of ``--server-threads`` request threads, ``GAZETTE_SERVER_THREADS``; default
 2 × 1: searches are CPU-bound, and on 2 cores one thread per process served about
 20 % more uncached searches than anyio's 40) on a cached synthetic SQLite archive (see
 ``bench/archive_build.py``) and drives it with ``wrk`` (Debian package ``wrk``) and

@@ -121,14 +121,14 @@ def _free_port() -> int:
 def start_server(
     home: Path, port: int, workers: int, no_cache: bool = False, threads: int | None = None
 ) -> subprocess.Popen:
-    """``gazette serve`` with ``workers`` processes (each with its own socket on the
-    port, see :mod:`gazette_cli.serve`) of ``threads`` request threads (``None``:
+    """``gazette serve`` with ``workers`` processes (handed the connections in turn,
+    see :mod:`gazette_cli.serve`) of ``threads`` request threads (``None``:
     anyio's default), access log off, on the archive at ``home``; returns once every
     worker has started its application and the server answers a search.
 
     Waiting for every worker matters: clients keep their connections alive, and a
-    connection opened while one worker is still starting goes to another one and
-    stays there. uvicorn logs "Application startup complete" once per worker."""
+    connection handed to a worker that is still starting waits for it. uvicorn logs
+    "Application startup complete" once per worker."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GAZETTE_")}
     env.update(GAZETTE_HOME=str(home), PYTHONPATH=str(REPO))
     if no_cache:

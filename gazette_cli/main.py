@@ -449,8 +449,8 @@ def serve(
         int,
         typer.Option(
             min=1,
-            help="Server processes, each with its own socket on the port (one per core"
-            " suits searches, which are CPU-bound).",
+            help="Server processes; the first process accepts the connections and hands"
+            " them to the others in turn (one per core suits searches, which are CPU-bound).",
         ),
     ] = 1,
     access_log: Annotated[bool, typer.Option(help="Log every request.")] = True,

@@ -3,30 +3,42 @@
 Reads: :class:`gazette.settings.Settings` (the archive the server opens).
 Writes: nothing; listens on ``host:port`` until interrupted.
 
-With ``workers > 1`` each worker process gets *its own* listening socket on the same
-address (``SO_REUSEPORT``), and the kernel spreads new connections evenly over the
-sockets. A single shared socket (uvicorn's ``--workers``) lets whichever process wakes
-first accept every connection waiting at that moment: clients that open their
-keep-alive connections together (a benchmark, a proxy warming its pool) then all land
-on one process, and the other cores idle. Searches are CPU-bound, so on 2 cores that
-halved throughput (``bench/api_bench.py``).
+With ``workers > 1`` the parent process holds the one listening socket, accepts every
+connection and hands it to the workers in turn (round robin), passing the connected
+socket over a Unix socket pair (``SCM_RIGHTS``); each worker serves the connections it
+is handed. Keep-alive connections stay where they were handed, so the workers hold
+equal shares of them. Letting the workers accept for themselves spreads them unevenly:
+on a shared socket whichever process wakes first takes every connection waiting at
+that moment, and with a socket each (``SO_REUSEPORT``) the kernel picks by a hash of
+the client's address, so 16 connections split 4 and 12 as often as 8 and 8. Searches
+are CPU-bound, so the worker holding more connections queues more requests while the
+other idles. On 2 cores at 16 clients (``bench/api_bench.py``, 100,000 documents), the
+kernel's split gave 362–374 requests/s with p99 88–103 ms; handing out in turn gave
+372–384 requests/s with p99 69–77 ms.
 
-The parent only supervises: a worker that dies is started again on its socket (unless
+The parent only accepts and supervises: a worker that dies is started again (unless
 workers keep dying as they start: then the server stops with an error), and
 SIGINT/SIGTERM stop every worker. Workers are started with ``spawn`` (no state
-inherited from the parent but the socket), and each opens the archive itself.
+inherited from the parent but their end of the socket pair), and each opens the
+archive itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing as mp
+import selectors
 import signal
 import socket
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from gazette.errors import GazetteError
 from gazette.settings import Settings
+
+if TYPE_CHECKING:
+    import uvicorn
 
 __all__ = ["serve"]
 
@@ -47,7 +59,8 @@ def serve(
     access_log: bool = True,
 ) -> None:
     """Serve until interrupted: in this process when ``workers`` is 1, else in
-    ``workers`` supervised processes, each with its own socket (see the module).
+    ``workers`` supervised processes that the parent hands connections to in turn (see
+    the module).
 
     A worker that exits is started again, unless :data:`_FAILED_STARTS` workers in a
     row exited within :data:`_QUICK_EXIT` seconds of their start (an archive that
@@ -58,21 +71,28 @@ def serve(
     if workers == 1:
         _run(settings, None, host, port, access_log)
         return
-    if not hasattr(socket, "SO_REUSEPORT"):
-        raise OSError("several workers need SO_REUSEPORT (Linux, BSD, macOS)")
-    sockets = [_listening_socket(host, port) for _ in range(workers)]
+    listener = _listening_socket(host, port)
     context = mp.get_context("spawn")
 
     started: dict[int, float] = {}  # worker pid → when it was started
+    channels: list[socket.socket] = []  # the parent's end of each worker's socket pair
 
-    def start(sock: socket.socket) -> mp.Process:
+    def start(slot: int) -> mp.Process:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         proc = context.Process(
             target=_run,
-            args=(settings, sock, host, port, access_log),
-            name=f"gazette-worker-{sock.fileno()}",
+            args=(settings, theirs, host, port, access_log),
+            name=f"gazette-worker-{slot}",
             daemon=True,
         )
         proc.start()
+        theirs.close()
+        ours.setblocking(False)  # a worker that stops reading never blocks the parent
+        if slot < len(channels):
+            channels[slot].close()
+            channels[slot] = ours
+        else:
+            channels.append(ours)
         started[proc.pid] = time.monotonic()
         return proc
 
@@ -83,12 +103,16 @@ def serve(
         stopping = True
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    procs = [start(sock) for sock in sockets]
+    procs = [start(slot) for slot in range(workers)]
     print(f"gazette: serving http://{host}:{port} with {workers} worker processes", file=sys.stderr, flush=True)
     failed_starts = 0
+    turn = 0
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
     try:
         while not stopping:
-            time.sleep(_WATCH_INTERVAL)
+            if selector.select(timeout=_WATCH_INTERVAL):
+                turn = _hand_over(listener, channels, turn)
             for i, proc in enumerate(procs):
                 if stopping or proc.is_alive():
                     continue
@@ -104,8 +128,10 @@ def serve(
                     file=sys.stderr,
                     flush=True,
                 )
-                procs[i] = start(sockets[i])
+                procs[i] = start(i)
     finally:
+        selector.close()
+        listener.close()  # new connections are refused from here on
         for proc in procs:
             if proc.is_alive():
                 proc.terminate()  # uvicorn finishes the requests in flight, then exits
@@ -113,32 +139,57 @@ def serve(
             proc.join(timeout=30)
             if proc.is_alive():
                 proc.kill()
-        for sock in sockets:
-            sock.close()
+        for channel in channels:
+            channel.close()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to ``host:port`` that other sockets may bind too."""
+    """A non-blocking TCP socket listening on ``host:port``."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(2048)
-    sock.set_inheritable(True)
+    sock.setblocking(False)
     return sock
+
+
+def _hand_over(listener: socket.socket, channels: list[socket.socket], turn: int) -> int:
+    """Accept every connection waiting on ``listener`` and pass each to the worker
+    whose ``turn`` it is (the next one if that worker cannot take it: exited, or not
+    reading). Returns the next turn. The parent's copy of each connection is closed;
+    one that no worker takes is closed for good (its client sees the connection
+    reset, as from a server at capacity)."""
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except (BlockingIOError, InterruptedError):
+            return turn
+        except OSError as exc:  # out of file descriptors, say: the next round tries again
+            print(f"gazette: could not accept a connection: {exc}", file=sys.stderr, flush=True)
+            return turn
+        with conn:
+            for k in range(len(channels)):
+                slot = (turn + k) % len(channels)
+                try:
+                    socket.send_fds(channels[slot], [b"c"], [conn.fileno()])
+                except OSError:
+                    continue
+                turn = slot + 1
+                break
 
 
 def _run(
     settings: Settings,
-    sock: socket.socket | None,
+    channel: socket.socket | None,
     host: str,
     port: int,
     access_log: bool,
 ) -> None:
-    """One server: the app on ``sock`` (a worker) or on ``host:port`` (alone)."""
+    """One server: the app on the connections handed over ``channel`` (a worker), or
+    listening on ``host:port`` itself (alone)."""
     import uvicorn
 
     from search_api.app import create_app
@@ -146,5 +197,53 @@ def _run(
     config = uvicorn.Config(
         create_app(settings), host=host, port=port, log_level="info", access_log=access_log
     )
-    server = uvicorn.Server(config)
-    server.run(sockets=[sock] if sock is not None else None)
+    if channel is None:
+        uvicorn.Server(config).run()
+    else:
+        _handed_server(config, channel).run(sockets=[])
+
+
+def _handed_server(config: uvicorn.Config, channel: socket.socket) -> uvicorn.Server:
+    """A uvicorn server that listens on nothing and serves the connected sockets the
+    parent sends over ``channel`` (:func:`_hand_over`); it stops when the parent's end
+    closes."""
+    import uvicorn
+
+    class HandedServer(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=[])
+            channel.setblocking(False)
+            asyncio.get_running_loop().add_reader(channel.fileno(), self._receive)
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            asyncio.get_running_loop().remove_reader(channel.fileno())
+            await super().shutdown(sockets=sockets)
+
+        def _protocol(self) -> asyncio.Protocol:
+            # what uvicorn's own listening servers make for each connection
+            return self.config.http_protocol_class(
+                config=self.config, server_state=self.server_state, app_state=self.lifespan.state
+            )
+
+        def _receive(self) -> None:
+            loop = asyncio.get_running_loop()
+            while True:
+                try:
+                    data, fds, _, _ = socket.recv_fds(channel, 64, 64)
+                except (BlockingIOError, InterruptedError):
+                    return
+                if not data and not fds:  # the parent is gone
+                    loop.remove_reader(channel.fileno())
+                    self.should_exit = True
+                    return
+                for fd in fds:
+                    loop.create_task(self._serve_connection(socket.socket(fileno=fd)))
+
+        async def _serve_connection(self, sock: socket.socket) -> None:
+            sock.setblocking(False)
+            try:
+                await asyncio.get_running_loop().connect_accepted_socket(self._protocol, sock)
+            except OSError:  # the client left before the worker took the connection
+                sock.close()
+
+    return HandedServer(config)
