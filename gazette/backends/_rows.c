@@ -8,11 +8,6 @@
  * spaces, and their index grams (gazette.backends.sqlite.grams: a Han character followed
  * by another Han token makes a bigram, every other token stands alone) joined by
  * spaces. tests/backends/test_sqlite_rows.py checks both give the same strings.
- *
- * quads(chars_text) does what gazette.backends.sqlite.quads_python does: from a
- * character stream (tokens joined by single spaces), the Han 4-grams of every run of
- * four or more consecutive Han tokens, joined by spaces, with a "." between the
- * 4-grams of two runs.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -128,67 +123,11 @@ chars_and_grams(PyObject *self, PyObject *arg)
     return result;
 }
 
-static PyObject *
-quads(PyObject *self, PyObject *arg)
-{
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "quads() takes a str");
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    int kind = PyUnicode_KIND(arg);
-    const void *data = PyUnicode_DATA(arg);
-    /* A run of r Han tokens spans 2r - 1 code points and gives r - 3 4-grams of five
-     * code points with their space; the separator of a run takes two more. */
-    Py_UCS4 *out = PyMem_Malloc(sizeof(Py_UCS4) * (3 * n + 3));
-    if (out == NULL)
-        return PyErr_NoMemory();
-    Py_ssize_t no = 0;
-    Py_ssize_t run_start = 0, run_len = 0;
-    int runs = 0;
-    Py_ssize_t i = 0;
-    while (i <= n) {
-        Py_ssize_t j = i;
-        while (j < n && PyUnicode_READ(kind, data, j) != ' ')
-            j++;
-        int han = j - i == 1 && PyUnicode_READ(kind, data, i) > 0x7F;
-        if (han) {
-            if (run_len == 0)
-                run_start = i;
-            run_len++;
-        }
-        if (!han || j >= n) {
-            if (run_len >= 4) {
-                if (runs) {
-                    out[no++] = ' ';
-                    out[no++] = '.';
-                }
-                for (Py_ssize_t k = 0; k + 4 <= run_len; k++) {
-                    if (no)
-                        out[no++] = ' ';
-                    for (Py_ssize_t m = 0; m < 4; m++)
-                        out[no++] = PyUnicode_READ(kind, data, run_start + 2 * (k + m));
-                }
-                runs++;
-            }
-            run_len = 0;
-        }
-        i = j + 1;
-    }
-    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, no);
-    PyMem_Free(out);
-    return result;
-}
-
 static PyMethodDef methods[] = {
     {"chars_and_grams", chars_and_grams, METH_O,
      "chars_and_grams(text) -> (chars_text, grams_text)\n\n"
      "The index token streams of normalised text (see\n"
      "gazette.backends.sqlite.chars_and_grams_python)."},
-    {"quads", quads, METH_O,
-     "quads(chars_text) -> quads_text\n\n"
-     "The Han 4-gram stream of a character stream (see\n"
-     "gazette.backends.sqlite.quads_python)."},
     {NULL, NULL, 0, NULL},
 };
 

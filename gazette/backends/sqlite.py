@@ -1,8 +1,8 @@
 """The embedded search backend: FTS5 tables in the archive's own SQLite file.
 
-Three FTS5 tables (rowid = ``documents.rowid``) hold the character tokens of
+Two FTS5 tables (rowid = ``documents.rowid``) hold the character tokens of
 :func:`gazette.analysis.chars` (Han characters one by one, ASCII runs whole) of the
-title and the body, each in its own column, and a fourth repeats the title columns
+title and the body, each in its own column, and a third repeats the title columns
 alone; each also has a ``marks`` column (below):
 
 * ``docs_fts`` (``title_grams`` / ``body_grams``) — the tokens turned into overlapping
@@ -13,18 +13,9 @@ alone; each also has a ``marks`` column (below):
   ending in a Han character that no other Han character precedes (``房``, ``2022年``)
   is a phrase here: on the bigrams its last character would be a prefix query merging
   thousands of terms, here it is one posting list;
-* ``docs_quad`` (``title_quads`` / ``body_quads``) — the Han *4-grams* of every run of
-  four or more Han tokens (a ``.`` between runs), contentless (FTS5 keeps no copy of
-  the streams; a row is removed with the streams made again from ``docs_chars``).
-  Only the *match set* of a search whose phrases all have four or more Han characters
-  is read here: a phrase of n characters is n - 3 tokens whose posting lists are about
-  as long as its matches, where on the bigrams it is n - 1 tokens, some with posting
-  lists several times longer, all of whose positions FTS5 must compare (at 100,000
-  documents, 行政处罚 5.2 → 1.1 ms, 住房公积金 7.0 → 3.5 ms; ranking still reads
-  ``docs_fts``);
-* ``docs_title`` (``title_grams`` / ``title_chars``) — the title columns of the first
-  two, so that finding the documents whose *title* matches reads short posting lists.
-  Its rowid is a key that orders shortest titles first (see ``_title_key``), and
+* ``docs_title`` (``title_grams`` / ``title_chars``) — the title columns of both, so
+  that finding the documents whose *title* matches reads short posting lists. Its
+  rowid is a key that orders shortest titles first (see ``_title_key``), and
   ``docs_title_meta`` repeats the filter fields under that key.
 
 No jieba words are indexed (they were never queried). The rank puts *title matches*
@@ -157,10 +148,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS docs_title USING fts5(
     title_grams, title_chars, marks,
     tokenize = "{_TOKENIZE}"
 );
-CREATE VIRTUAL TABLE IF NOT EXISTS docs_quad USING fts5(
-    title_quads, body_quads, marks,
-    tokenize = "{_TOKENIZE}", content = '', columnsize = 0
-);
 CREATE TABLE IF NOT EXISTS docs_meta (
     rowid INTEGER PRIMARY KEY,{_META_FIELDS},
     title_key INTEGER
@@ -192,7 +179,6 @@ CREATE TABLE IF NOT EXISTS docs_hit (
 _TABLES = (
     "docs_fts",
     "docs_chars",
-    "docs_quad",
     "docs_title",
     "docs_title_meta",
     "docs_meta",
@@ -277,38 +263,6 @@ def chars_and_grams(text: str) -> tuple[str, str]:
     return _chars_and_grams_compiled(analysis.normalize(text))
 
 
-def quads_python(chars_text: str) -> str:
-    """The ``docs_quad`` stream of a character stream (:func:`chars_and_grams`'s first):
-    the Han 4-grams of every run of four or more consecutive Han tokens, one per
-    position, and a ``.`` between the 4-grams of two runs, so that a phrase of 4-grams
-    never spans two runs. ``.`` is no analyser token: no query can produce it."""
-    out: list[str] = []
-    run: list[str] = []
-    for token in [*chars_text.split(" "), ""]:
-        if len(token) == 1 and token > "\x7f":
-            run.append(token)
-            continue
-        if len(run) >= 4:
-            if out:
-                out.append(".")
-            out += ["".join(run[i : i + 4]) for i in range(len(run) - 3)]
-        run = []
-    return " ".join(out)
-
-
-try:
-    from gazette.backends._rows import quads as _quads_compiled
-except ImportError:  # built without a C compiler
-    _quads_compiled = None
-
-
-def quads(chars_text: str) -> str:
-    """:func:`quads_python`, compiled when :mod:`gazette.backends._rows` was built."""
-    if _quads_compiled is None:
-        return quads_python(chars_text)
-    return _quads_compiled(chars_text)
-
-
 def grams_text(text: str) -> str:
     return " ".join(grams(analysis.chars(text)))
 
@@ -341,17 +295,6 @@ def _chars_expression(terms: list[analysis.QueryTerm]) -> str:
     return " AND ".join(
         '"' + " ".join(c.replace('"', '""') for c in t.chars) + '"' for t in terms
     )
-
-
-def _on_quads(term: analysis.QueryTerm) -> bool:
-    """A term whose match set ``docs_quad`` serves: four or more Han characters."""
-    return len(term.chars) >= 4 and all(_is_han(t) for t in term.chars)
-
-
-def _quad_phrase(tokens: tuple[str, ...]) -> str:
-    """FTS5 phrase (on ``docs_quad``) matching the Han ``tokens`` (:func:`_on_quads`) as
-    a substring of a character stream: their 4-grams, one per position."""
-    return '"' + " ".join("".join(tokens[i : i + 4]) for i in range(len(tokens) - 3)) + '"'
 
 
 def _match_expression(terms: list[analysis.QueryTerm]) -> str:
@@ -455,7 +398,6 @@ class IndexRow(NamedTuple):
     id: str
     grams: tuple[str, str]
     chars: tuple[str, str]
-    quads: tuple[str, str]
     marks: str
     meta: tuple
     hit: str
@@ -487,7 +429,6 @@ def analyse(doc: Document) -> IndexRow:
         doc.id,
         (title_grams, body_grams),
         (title_chars, body_chars),
-        (quads(title_chars), quads(body_chars)),
         _marks_of(meta),
         meta,
         json.dumps(hit_fields(doc), ensure_ascii=False),
@@ -497,19 +438,6 @@ def analyse(doc: Document) -> IndexRow:
 def _unindex(conn: sqlite3.Connection, rowids: list[int]) -> None:
     """Remove documents (by rowid) from every index table."""
     keys = [(rid,) for rid in rowids]
-    # docs_quad stores no text: FTS5 removes a row's entries given the streams it was
-    # indexed with, made again from the row's character stream in docs_chars (the
-    # two are written together, from the same characters and marks).
-    stale = conn.execute(
-        "SELECT rowid, title_chars, body_chars, marks FROM docs_chars"
-        " WHERE rowid IN (SELECT value FROM json_each(?))",
-        (json.dumps(rowids),),
-    ).fetchall()
-    conn.executemany(
-        "INSERT INTO docs_quad(docs_quad, rowid, title_quads, body_quads, marks)"
-        " VALUES ('delete', ?, ?, ?, ?)",
-        [(rid, quads(title), quads(body), marks) for rid, title, body, marks in stale],
-    )
     # First, while docs_meta still holds the documents' title keys.
     for table in ("docs_title", "docs_title_meta"):
         conn.executemany(
@@ -521,22 +449,13 @@ def _unindex(conn: sqlite3.Connection, rowids: list[int]) -> None:
         conn.executemany(f"DELETE FROM {table} WHERE rowid=?", keys)
 
 
-def _empty(conn: sqlite3.Connection) -> None:
-    """Remove every row of every index table (a contentless table takes a command)."""
-    for table in _TABLES:
-        if table == "docs_quad":
-            conn.execute("INSERT INTO docs_quad(docs_quad) VALUES ('delete-all')")
-        else:
-            conn.execute(f"DELETE FROM {table}")
-
-
 class SQLiteBackend:
     """FTS5 full-text index living beside the records in the archive file."""
 
     name = "sqlite"
 
     #: Bumped whenever the index layout changes; an older index is rebuilt on open.
-    FTS_VERSION = "9"
+    FTS_VERSION = "8"
 
     #: Matches ranked together by BM25: each part of the ranked order (title matches,
     #: then the others) is tier after tier of this many (see module docstring).
@@ -548,11 +467,6 @@ class SQLiteBackend:
     #: Whether text searches test the marked filters in FTS5 (see ``_PRIVATE``); off,
     #: they are tested on docs_meta like the others (the reference the tests compare).
     FILTER_MARKS = True
-
-    #: Whether the match set of a text search whose phrases all have four or more Han
-    #: characters is read from ``docs_quad``; off, from the bigrams (the reference the
-    #: tests compare).
-    QUAD_MATCHES = True
 
     def __init__(self, store: Store, *, cache_size: int | None = None) -> None:
         self.store = store
@@ -623,10 +537,6 @@ class SQLiteBackend:
                     "INSERT INTO docs_chars(rowid, title_chars, body_chars, marks) VALUES (?,?,?,?)",
                     [(rid, *r.chars, r.marks) for rid, r in zip(rowids, pending)],
                 )
-                conn.executemany(
-                    "INSERT INTO docs_quad(rowid, title_quads, body_quads, marks) VALUES (?,?,?,?)",
-                    [(rid, *r.quads, r.marks) for rid, r in zip(rowids, pending)],
-                )
                 keys = [_title_key(rid, r.chars[0]) for rid, r in zip(rowids, pending)]
                 conn.executemany(
                     "INSERT INTO docs_title(rowid, title_grams, title_chars, marks) VALUES (?,?,?,?)",
@@ -671,7 +581,8 @@ class SQLiteBackend:
     def reindex(self, docs: Iterable[Document]) -> int:
         with self.store.transaction() as conn:
             _bump_generation(conn)
-            _empty(conn)
+            for table in _TABLES:
+                conn.execute(f"DELETE FROM {table}")
             n = self.index(docs)
             self.optimize()
             return n
@@ -679,7 +590,8 @@ class SQLiteBackend:
     def clear(self) -> None:
         with self.store.transaction() as conn:
             _bump_generation(conn)
-            _empty(conn)
+            for table in _TABLES:
+                conn.execute(f"DELETE FROM {table}")
 
     def optimize(self) -> None:
         """Merge each full-text table's segments into one (after a bulk load).
@@ -688,7 +600,7 @@ class SQLiteBackend:
         incremental merges of many insert batches; the answers do not change.
         """
         with self.store.transaction() as conn:
-            for table in ("docs_fts", "docs_chars", "docs_quad", "docs_title"):
+            for table in ("docs_fts", "docs_chars", "docs_title"):
                 conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
     def count(self) -> int:
@@ -820,7 +732,6 @@ class SQLiteBackend:
             params["match"] = _chars_expression(singles)
         scored = params.get("match")  # the ranked expression, before marks are added
         text_from = None  # FROM/WHERE of the full-text conditions alone
-        match_from = None  # the same matches, read the cheapest way
         fts_only = None
         if terms:
             params["match"] = _with_marks(
@@ -828,19 +739,6 @@ class SQLiteBackend:
             )
             text_where.insert(0, f"{table} MATCH :match")
             text_from = f"FROM {table} f WHERE " + " AND ".join(text_where)
-            if self.QUAD_MATCHES and phrases and all(_on_quads(t) for t in phrases):
-                # Every phrase as 4-grams: posting lists about as long as the
-                # phrase's matches, and a phrase of four characters one token.
-                params["quad"] = _with_marks(
-                    " AND ".join(f"({_quad_phrase(t.chars)})" for t in phrases),
-                    marks.values(),
-                    query.include_private,
-                )
-                match_from = "FROM docs_quad f WHERE " + " AND ".join(
-                    ["docs_quad MATCH :quad", *text_where[1:]]
-                )
-            else:
-                match_from = text_from
             where[:0] = text_where
             base = f"FROM {table} f JOIN docs_meta d ON d.rowid = f.rowid"
             if only_disclosure:  # nothing left on docs_meta: the text conditions alone
@@ -858,7 +756,7 @@ class SQLiteBackend:
             planes = self._planes(conn)
             if planes is not None:
                 matched = self._matched(
-                    conn, planes, query, params, match_from, base + where_sql
+                    conn, planes, query, params, text_from, base + where_sql
                 )
         facets: dict[str, dict[str, int]] = {}
         total = known_total = None

@@ -1,6 +1,6 @@
-"""The embedded index's token streams (gazette.backends.sqlite.chars_and_grams and
-quads): the compiled versions (gazette.backends._rows) give exactly what the Python ones
-give, on real texts and on generated ones."""
+"""The embedded index's token streams (gazette.backends.sqlite.chars_and_grams): the
+compiled version (gazette.backends._rows) gives exactly what the Python one gives, on
+real texts and on generated ones."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 
 from gazette import analysis
 from gazette.backends import sqlite as sqlite_backend
-from gazette.backends.sqlite import chars_and_grams, chars_and_grams_python, quads, quads_python
+from gazette.backends.sqlite import chars_and_grams, chars_and_grams_python
 
 compiled = sqlite_backend._chars_and_grams_compiled
-compiled_quads = sqlite_backend._quads_compiled
 needs_compiled = pytest.mark.skipif(compiled is None, reason="gazette.backends._rows was not built (no C compiler)")
 
 
@@ -25,16 +24,6 @@ def test_streams_of_a_mixed_text():
     assert chars == "住 房 公 积 金 2022 年 第 3.1.2 版 abc d e 号"
     assert grams == "住房 房公 公积 积金 金 2022 年第 第 3.1.2 版 abc d e 号"
     assert chars_and_grams("") == ("", "")
-
-
-def test_quad_stream_of_a_mixed_text():
-    """4-grams of each run of four or more Han characters (punctuation is no break: the
-    character stream has none), a "." between runs; shorter runs give nothing."""
-    chars, _ = chars_and_grams_python("住房公积金管理，2022年度报告。城市规划 abc 通知")
-    assert quads_python(chars) == "住房公积 房公积金 公积金管 积金管理 . 年度报告 度报告城 报告城市 告城市规 城市规划"
-    assert quads_python(chars_and_grams_python("住房公")[0]) == ""
-    assert quads_python(chars_and_grams_python("住房公积")[0]) == "住房公积"
-    assert quads("") == quads_python("") == ""
 
 
 #: Characters of generated texts: the ideograph ranges' bounds and their neighbours
@@ -55,16 +44,6 @@ _ALPHABET = (
 @given(st.text(alphabet=_ALPHABET, max_size=80))
 def test_compiled_streams_equal_python_streams(text: str) -> None:
     assert compiled(analysis.normalize(text)) == chars_and_grams_python(text)
-    chars = chars_and_grams_python(text)[0]
-    assert compiled_quads(chars) == quads_python(chars)
-
-
-@needs_compiled
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=_ALPHABET + "  ", max_size=80))
-def test_compiled_quads_equal_python_quads_on_any_string(text: str) -> None:
-    """Even on strings no character stream is (runs of spaces, leading spaces)."""
-    assert compiled_quads(text) == quads_python(text)
 
 
 @needs_compiled
@@ -76,7 +55,5 @@ def test_compiled_streams_equal_python_streams_on_the_corpus(corpus_dir: Path) -
                 record = json.loads(line)
                 for text in (record.get("title") or "", record.get("text") or ""):
                     assert compiled(analysis.normalize(text)) == chars_and_grams_python(text)
-                    chars = chars_and_grams_python(text)[0]
-                    assert compiled_quads(chars) == quads_python(chars)
                 n += 1
     assert n > 1000

@@ -1,7 +1,7 @@
 """SQLite-only search behaviour beyond the shared contract: the BM25 rank window on
 large match sets and the title matches before it, the character table for terms ending
-in a lone Han character, match sets from 4-grams, the merged index after ``reindex``,
-filters tested by marks in FTS5, and rebuilding an index of an older layout."""
+in a lone Han character, the merged index after ``reindex``, filters tested by marks
+in FTS5, and rebuilding an index of an older layout."""
 
 from __future__ import annotations
 
@@ -243,82 +243,6 @@ def test_reindexing_or_deleting_a_document_replaces_its_title_row(sqlite_backend
         assert store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 1
 
 
-def _quad_integrity(store) -> None:
-    """FTS5's own check of ``docs_quad``: its index is consistent (a contentless table
-    is only as right as the rows given to its ``delete`` command)."""
-    with store.transaction() as conn:
-        conn.execute("INSERT INTO docs_quad(docs_quad) VALUES ('integrity-check')")
-
-
-def test_reindexing_or_deleting_a_document_removes_its_4grams(sqlite_backend):
-    """``docs_quad`` keeps no text: re-indexing or deleting a document removes the
-    4-grams it was indexed with, so its old text no longer matches."""
-    backend = sqlite_backend
-    store = backend.store
-    doc, other = _load(
-        backend,
-        [
-            make_doc("甲", "住房公积金管理中心", number=("静政发", 2022, 1)),
-            make_doc("乙", "城市规划管理办法", number=("静政发", 2022, 2)),
-        ],
-    )
-
-    def titles(q: str) -> set[str]:
-        result = backend.search(SearchQuery(q=q))
-        assert result.total == len(result.hits)
-        return {h.title for h in result.hits}
-
-    assert titles("公积金管理") == {"甲"}
-    assert titles("规划管理") == {"乙"}
-    _load(backend, [doc.model_copy(update={"paragraphs": ["城市规划管理委员会"]})])
-    _quad_integrity(store)
-    assert titles("公积金管理") == set()
-    assert titles("规划管理") == {"甲", "乙"}
-    assert titles("管理委员会") == {"甲"}
-    backend.delete([doc.id])
-    _quad_integrity(store)
-    assert titles("规划管理") == {"乙"}
-    assert titles("管理委员会") == set()
-    backend.clear()
-    _quad_integrity(store)
-    assert titles("规划管理") == set()
-    assert backend.reindex([other]) == 1
-    assert titles("规划管理") == {"乙"}
-
-
-def test_match_sets_from_4grams_answer_as_the_bigrams_do(sqlite_backend, monkeypatch):
-    """A text search whose phrases all have four or more Han characters reads its
-    match set from ``docs_quad``; every answer (total, hits in order, facets, on every
-    page, with filters, private documents, by date) equals the one from the bigrams."""
-    backend = sqlite_backend
-    backend.RANK_WINDOW = 4
-    docs = [
-        make_doc(
-            f"{'住房公积金' if i % 4 == 0 else '城市'}管理办法{i}",
-            ("住房公积金，" * (i % 3)) + ("管理中心" if i % 2 else "城市规划") + "房" * (i % 4)
-            + ("住房。公积金" if i % 5 == 0 else ""),
-            number=(["静政发", "静政办发"][i % 2], 2010 + i % 4, i + 1),
-            issuer=["静乐县人民政府", "静乐县财政局"][i % 2],
-            written=dt.date(2010 + i % 4, 1 + i % 12, 1),
-            expiry=dt.date(2015 + i % 12, 6, 30) if i % 4 == 0 else None,
-            disclosure=Disclosure.public if i % 7 else Disclosure.on_request,
-        )
-        for i in range(40)
-    ]
-    _load(backend, docs)
-    queries = [
-        SearchQuery(q=q, page=page, size=3, include_private=private, facets=facets, sort=sort, **filters)
-        for q in ("住房公积金", "公积金管理 房", "管理中心 城市规划", '"住房公积金管理"', "住房公积金 管理", "公积金管理中心")
-        for filters in ({}, {"issuer": "静乐县财政局"}, {"status": "valid", "date_from": dt.date(2011, 1, 1)})
-        for private in (False, True)
-        for page, facets, sort in ((1, True, "relevance"), (2, False, "relevance"), (3, False, "date"))
-    ]
-    from_quads = [backend.search(q).model_dump() for q in queries]
-    monkeypatch.setattr(SQLiteBackend, "QUAD_MATCHES", False)
-    assert [backend.search(q).model_dump() for q in queries] == from_quads
-    assert sum(1 for r in from_quads if r["hits"]) > len(queries) // 2
-
-
 def test_an_index_of_an_older_layout_is_rebuilt_on_open(tmp_path):
     """Opening an index of an earlier version (here: version 7, before marks, without
     its title table) rebuilds it from the stored documents; answers are unchanged."""
@@ -468,7 +392,7 @@ def test_reindex_merges_segments_and_answers_the_same(sqlite_backend):
     assert backend.reindex(docs) == 12
     after = backend.search(SearchQuery(q="住房", size=20))
     assert after.model_dump() == before.model_dump()
-    for table in ("docs_fts", "docs_chars", "docs_quad", "docs_title"):
+    for table in ("docs_fts", "docs_chars", "docs_title"):
         # one segment per table after the merge (FTS5 'structure' record, id 10)
         assert (
             store.conn.execute(
