@@ -770,8 +770,15 @@ class SQLiteBackend:
         if total is not None and offset >= total:
             rows = []  # past the last match: nothing to read
         elif ranked and matched is not None:
+            # A tier's BM25 read covers the rowid range the tier spans: with filter
+            # marks, only the filtered documents in it (a year's matches are spread
+            # over the whole index, and the bare expression would score every match
+            # of every year there: at 100,000 documents the read for 行政处罚 in 2015
+            # took 27.9 ms of CPU, and 4.5 with the marks); without, the bare
+            # expression, which skips intersecting the private mark's posting list.
             rows = self._ranked_by_planes(
-                conn, planes, matched, table, scored, terms, marks, params, offset, query.size
+                conn, planes, matched, table, params["match"] if marks else scored,
+                terms, marks, params, offset, query.size,
             )
         elif ranked:
             params["title"] = _with_marks(
@@ -896,11 +903,11 @@ class SQLiteBackend:
         (which state each title's length), kept when they are matches, and the page's
         share of them picked in order by the planes. The other matches are
         ``matched`` without them; a tier of ``RANK_WINDOW`` of those, newest indexed
-        first, is scored by reading BM25 over the rowid range it spans, with the bare
-        text expression ``scored`` (no marks: a mark's column weighs 0, so the scores
-        are those of the marked expression, and the planes already applied every
-        filter). Neither part joins ``docs_meta``: only the page's rows are read from
-        it.
+        first, is scored by reading BM25 over the rowid range it spans, with the text
+        expression ``scored`` (with or without marks: a mark's column weighs 0, so the
+        scores are the same, and the planes already applied every filter; rows of the
+        range outside the tier are dropped). Neither part joins ``docs_meta``: only the
+        page's rows are read from it.
         """
         keys = conn.execute(
             "SELECT group_concat(rowid) FROM docs_title WHERE docs_title MATCH :title",
