@@ -12,9 +12,9 @@ on a shared socket whichever process wakes first takes every connection waiting 
 that moment, and with a socket each (``SO_REUSEPORT``) the kernel picks by a hash of
 the client's address, so 16 connections split 4 and 12 as often as 8 and 8. Searches
 are CPU-bound, so the worker holding more connections queues more requests while the
-other idles. On 2 cores at 16 clients (``bench/api_bench.py``, 100,000 documents), the
-kernel's split gave 362–374 requests/s with p99 88–103 ms; handing out in turn gave
-372–384 requests/s with p99 69–77 ms.
+other idles. On 2 cores at 16 clients (``bench/api_bench.py``, 100,000 documents, the
+same code otherwise, minutes apart), the kernel's split gave 362–374 requests/s with
+p99 88–103 ms; handing out in turn gave 372–384 requests/s with p99 69–77 ms.
 
 The parent only accepts and supervises: a worker that dies is started again (unless
 workers keep dying as they start: then the server stops with an error), and
