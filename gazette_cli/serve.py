@@ -10,7 +10,8 @@ is handed. Keep-alive connections stay where they were handed, so the workers ho
 equal shares of them. Letting the workers accept for themselves spreads them unevenly:
 on a shared socket whichever process wakes first takes every connection waiting at
 that moment, and with a socket each (``SO_REUSEPORT``) the kernel picks by a hash of
-the client's address, so 16 connections split 4 and 12 as often as 8 and 8. Searches
+the client's address, so 16 connections split 8 and 8 in only about one case of five
+(4 and 12, or worse, in one of thirteen). Searches
 are CPU-bound, so the worker holding more connections queues more requests while the
 other idles. On 2 cores at 16 clients (``bench/api_bench.py``, 100,000 documents, the
 same code otherwise, minutes apart), the kernel's split gave 362–374 requests/s with
@@ -71,6 +72,8 @@ def serve(
     if workers == 1:
         _run(settings, None, host, port, access_log)
         return
+    if not hasattr(socket, "send_fds"):
+        raise OSError("several workers need to pass sockets between processes (Linux, BSD, macOS)")
     listener = _listening_socket(host, port)
     context = mp.get_context("spawn")
 
@@ -232,6 +235,8 @@ def _handed_server(config: uvicorn.Config, channel: socket.socket) -> uvicorn.Se
                     data, fds, _, _ = socket.recv_fds(channel, 64, 64)
                 except (BlockingIOError, InterruptedError):
                     return
+                except OSError:  # the channel broke: as if the parent were gone
+                    data, fds = b"", []
                 if not data and not fds:  # the parent is gone
                     loop.remove_reader(channel.fileno())
                     self.should_exit = True
