@@ -18,11 +18,14 @@ embedded archive and Elasticsearch see the same words:
 
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 import logging
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -195,39 +198,81 @@ def query_terms(q: str) -> list[QueryTerm]:
     return terms
 
 
+_TOKEN_CHARS = re.compile(rf"[{_HAN}a-z0-9.]")
+#: What may lie between two of a term's tokens in a text it matches: anything no token
+#: is made of (spaces, line breaks, punctuation), as the index skips it.
+_BETWEEN = rf"[^{_HAN}a-z0-9]*"
+
+
+def _matters(ch: str) -> bool:
+    """Whether a term's pattern (:func:`_term_pattern`) can tell ``ch`` apart from
+    anything between tokens: whether it is a character tokens are made of."""
+    return bool(_TOKEN_CHARS.match(ch))
+
+
+# The table entries highlighting needs: those whose source or image (lower-cased) is a
+# token character. The others (full-width punctuation, mostly: the commas and brackets
+# of every Chinese text) map a character a pattern can only skip to another it can only
+# skip, so leaving them out finds the same matches, without a replacement call for each
+# of them.
+_MATCH_TABLE_RE = re.compile(
+    "["
+    + "".join(
+        re.escape(chr(cp))
+        for cp, value in sorted(_TABLE.items())
+        if _matters(value.lower()) or _matters(chr(cp).lower())
+    )
+    + "]"
+)
+
+
+def _match_form(text: str) -> str:
+    """A length-preserving form of ``text`` in which every term matches where it
+    matches in :func:`normalize`'s: the same characters at every position that can
+    take part in a match."""
+    return _MATCH_TABLE_RE.sub(_table_char, text).lower()
+
+
 @functools.lru_cache(maxsize=256)
 def _term_pattern(chars: tuple[str, ...]) -> re.Pattern | None:
-    """The pattern of a term's tokens in normalised text, white space allowed between."""
+    """The pattern of a term's tokens in normalised text, anything no token is made of
+    allowed between them (as the index skips it)."""
     if not chars:
         return None
-    return re.compile(r"[\s\u3000]*".join(re.escape(c) for c in chars))
+    return re.compile(_BETWEEN.join(re.escape(c) for c in chars))
+
+
+def _spans(form: str, terms: list[QueryTerm]) -> Iterator[tuple[int, int]]:
+    """The spans of ``form`` (:func:`_match_form`) where any term occurs, merged and in
+    order, found as they are asked for: a caller that stops early leaves the rest of a
+    long text unsearched."""
+    found = [
+        ((m.start(), m.end()) for m in pattern.finditer(form))
+        for pattern in map(_term_pattern, (term.chars for term in terms))
+        if pattern is not None
+    ]
+    current: tuple[int, int] | None = None
+    for s, e in found[0] if len(found) == 1 else heapq.merge(*found):
+        if current is not None and s <= current[1]:
+            current = (current[0], max(e, current[1]))
+            continue
+        if current is not None:
+            yield current
+        current = (s, e)
+    if current is not None:
+        yield current
 
 
 def highlight_spans(text: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
     """Character spans of ``text`` where any term occurs, merged and sorted.
 
-    Matching is on the normal form and skips over punctuation/whitespace between the
-    term's characters exactly as the index does, so every search hit can be
-    highlighted on the original text.
+    Matching is on the normal form and skips what lies between the term's tokens
+    (spaces, line breaks, punctuation) exactly as the index does, so every search hit
+    can be highlighted on the original text.
     """
     if not terms:
         return []
-    norm = normalize(text)
-    spans: list[tuple[int, int]] = []
-    for term in terms:
-        pattern = _term_pattern(term.chars)
-        if pattern is None:
-            continue
-        for m in pattern.finditer(norm):
-            spans.append((m.start(), m.end()))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return list(_spans(_match_form(text), terms))
 
 
 def mark_all(text: str, terms: list[QueryTerm]) -> str | None:
@@ -250,14 +295,32 @@ def snippets(text: str, terms: list[QueryTerm], *, width: int = 60, limit: int =
     """Up to ``limit`` snippets of the original text around matches.
 
     Returned snippets are HTML-escaped with matches wrapped in ``<mark>…</mark>``;
-    the text itself can never inject markup.
+    the text itself can never inject markup. Matches are looked for only as far as the
+    last snippet reaches, so a long text with many matches costs no more than a short
+    one.
     """
     from html import escape
 
-    spans = highlight_spans(text, terms)
+    if not terms:
+        return []
+    found = _spans(_match_form(text), terms)
+    spans: list[tuple[int, int]] = []  # the matches found so far, in order
+    ends: list[int] = []  # their ends (increasing: merged spans do not overlap)
+
+    def find_more() -> bool:
+        span = next(found, None)
+        if span is None:
+            return False
+        spans.append(span)
+        ends.append(span[1])
+        return True
+
     out: list[str] = []
     used_until = -1
-    for s, e in spans:
+    i = 0
+    while len(out) < limit and (i < len(spans) or find_more()):
+        s, e = spans[i]
+        i += 1
         if s < used_until:
             continue
         start = max(0, s - width // 3)
@@ -271,11 +334,13 @@ def snippets(text: str, terms: list[QueryTerm], *, width: int = 60, limit: int =
         nl = text.find("\n", e, end)
         if nl != -1:
             end = nl
+        while spans[-1][0] < end and find_more():
+            pass  # every match that starts inside the snippet
         pieces: list[str] = []
         cur = start
-        for s2, e2 in spans:
-            if e2 <= start or s2 >= end:
-                continue
+        for s2, e2 in spans[bisect.bisect_right(ends, start) :]:
+            if s2 >= end:
+                break
             s2, e2 = max(s2, start), min(e2, end)
             pieces.append(escape(text[cur:s2], quote=False))
             pieces.append("<mark>" + escape(text[s2:e2], quote=False) + "</mark>")
@@ -283,6 +348,4 @@ def snippets(text: str, terms: list[QueryTerm], *, width: int = 60, limit: int =
         pieces.append(escape(text[cur:end], quote=False))
         out.append("".join(pieces).strip())
         used_until = end
-        if len(out) >= limit:
-            break
     return out
