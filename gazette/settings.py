@@ -96,7 +96,8 @@ class Settings(BaseSettings):
             "Threads per server process that run requests (None: anyio's default, 40). "
             "Searches are CPU-bound, so fewer threads contend less: on 2 cores, 2 processes "
             "of 1 thread served about 20 % more uncached searches than of 40 "
-            "(bench/api_bench.py), but one slow request then holds its process."
+            "(bench/api_bench.py), but one slow request then holds its process. With 1, searches "
+            "run on the event loop itself (no hop between threads)."
         ),
     )
     max_request_bytes: int = Field(

@@ -19,13 +19,14 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from gazette.archive import Archive
 from gazette.backends.base import SearchQuery
 from gazette.catalogue import COLUMNS, GROUPS, build_catalogue
 from gazette.model import STATUS_LABELS, Status
 from gazette.status import effective_expiry
 from search_api import presentation, services
 from search_api.api.search import page_count
-from search_api.deps import ArchiveDep
+from search_api.deps import ArchiveDep, run_blocking
 from search_api.errors import validation_message
 from search_api.schemas import file_url
 
@@ -104,7 +105,11 @@ def _read_search_form(request: Request) -> tuple[SearchQuery, dict[str, str], st
 
 
 @router.get("/", name="search_page")
-def search_page(request: Request, archive: ArchiveDep) -> Response:
+async def search_page(request: Request, archive: ArchiveDep) -> Response:
+    return await run_blocking(request, _search_page, request, archive)
+
+
+def _search_page(request: Request, archive: Archive) -> Response:
     query, params, notice = _read_search_form(request)
     result = archive.search(query)
     pages = page_count(result.total, query.size)

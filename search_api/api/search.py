@@ -6,13 +6,13 @@ import datetime as dt
 import math
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from gazette.backends.base import SearchQuery
 from gazette.model import Status
-from search_api.deps import ArchiveDep
+from search_api.deps import ArchiveDep, run_blocking
 from search_api.schemas import SearchResponse
 
 router = APIRouter(tags=["search"])
@@ -67,13 +67,13 @@ def page_count(total: int, size: int) -> int:
 
 
 @router.get("/search", response_model=SearchResponse, summary="Search documents (检索)")
-def search(archive: ArchiveDep, query: SearchQueryDep) -> SearchResponse:
+async def search(request: Request, archive: ArchiveDep, query: SearchQueryDep) -> SearchResponse:
     """Full-text search over public documents, with status evaluated as of `as_of`.
 
     Highlights (`highlights`, `title_highlight`) are HTML-escaped text with matches in
     `<mark>`. Facets count all matches, per status, issuer, year and doc_type.
     """
-    result = archive.search(query)
+    result = await run_blocking(request, archive.search, query)
     return SearchResponse(
         total=result.total,
         page=query.page,

@@ -97,3 +97,33 @@ def test_server_threads_bound_the_request_thread_pool(fx: Fixture, threads):
         tokens = c.portal.call(lambda: to_thread.current_default_thread_limiter().total_tokens)
         assert tokens == (threads or 40)
         assert search(c, q="城市规划管理办法")["total"] >= 1
+
+
+@pytest.mark.parametrize("threads", [None, 1, 3])
+@pytest.mark.parametrize("path", ["/api/v1/search", "/"])
+def test_one_request_thread_searches_on_the_event_loop(fx: Fixture, monkeypatch, threads, path):
+    """With one request thread per process, a search runs on the event loop (a hop to
+    the one thread buys nothing); with more, in the request thread pool, so that a
+    search does not hold up the other requests."""
+    import threading
+
+    from fastapi.testclient import TestClient
+
+    from search_api.app import create_app
+
+    ran_in: list[str] = []
+    original = fx.archive.search
+
+    def search_and_record(query):
+        ran_in.append(threading.current_thread().name)
+        return original(query)
+
+    monkeypatch.setattr(fx.archive, "search", search_and_record)
+    settings = fx.archive.settings.model_copy(update={"server_threads": threads})
+    with TestClient(create_app(settings, archive=fx.archive)) as c:
+        loop_thread = c.portal.call(lambda: threading.current_thread().name)
+        response = c.get(path, params={"q": "城市规划管理办法"})
+        assert response.status_code == 200
+        assert "城市规划管理办法" in response.text
+    assert len(ran_in) == 1
+    assert (ran_in[0] == loop_thread) == (threads == 1), (ran_in, loop_thread)
