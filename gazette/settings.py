@@ -89,6 +89,15 @@ class Settings(BaseSettings):
     search_cache_size: int = Field(
         default=512, ge=0, description="Search results kept per process by the embedded backend (0: no cache)."
     )
+    search_page_cache_mb: int = Field(
+        default=64,
+        ge=1,
+        description=(
+            "SQLite page cache of a process's searches, in MB, shared out among its request "
+            "threads (`server_threads`; each thread's connection gets an equal share, at least "
+            "4 MB). Pages beyond it are read again from the OS page cache by every search."
+        ),
+    )
     server_threads: int | None = Field(
         default=None,
         ge=1,
@@ -104,6 +113,11 @@ class Settings(BaseSettings):
         default=1024 * 1024, description="Largest request body the API accepts (413 beyond it)."
     )
     debug: bool = Field(default=False, description="Show tracebacks; never on in production.")
+
+    @property
+    def search_page_cache_kib(self) -> int:
+        """One request thread's share of ``search_page_cache_mb``, in KiB."""
+        return max(4096, self.search_page_cache_mb * 1024 // (self.server_threads or 40))
 
     @property
     def db_path(self) -> Path:

@@ -17,4 +17,8 @@ def open_backend(settings: Settings, store: Store) -> SearchBackend:
         return ElasticsearchBackend.from_settings(settings)
     from gazette.backends.sqlite import SQLiteBackend
 
-    return SQLiteBackend(store, cache_size=settings.search_cache_size)
+    return SQLiteBackend(
+        store,
+        cache_size=settings.search_cache_size,
+        page_cache_kib=settings.search_page_cache_kib,
+    )

@@ -623,3 +623,17 @@ def test_numpy_is_loaded_by_the_first_search_not_by_indexing(tmp_path):
         [sys.executable, "-c", program, str(tmp_path)], capture_output=True, text=True, cwd=root, check=True
     )
     assert out.stdout.split() == ["False", "True", "3", "3"]
+
+
+@pytest.mark.parametrize(("threads", "kib"), [(1, 65536), (4, 16384), (None, 4096), (200, 4096)])
+def test_each_request_thread_gets_its_share_of_the_page_cache(tmp_path, threads, kib):
+    """``search_page_cache_mb`` (64) is shared out among a process's request threads,
+    4 MiB at least each; a search's connection runs with that page cache."""
+    from gazette.backends import open_backend
+    from gazette.settings import Settings
+
+    settings = Settings(home=tmp_path, server_threads=threads)
+    backend = open_backend(settings, Store(tmp_path))
+    _load(backend, _many(3))
+    assert backend.search(SearchQuery(q="住房")).total > 0
+    assert backend._conn().execute("PRAGMA cache_size").fetchone()[0] == -kib
