@@ -167,8 +167,13 @@ class QueryTerm:
 
     text: str
     chars: tuple[str, ...]
-    words: tuple[str, ...]
     phrase: bool = False
+
+    @functools.cached_property
+    def words(self) -> tuple[str, ...]:
+        """The term's jieba words, distinct, in order: segmented when first asked for
+        (only the Elasticsearch backend ranks by them)."""
+        return tuple(dict.fromkeys(words(self.text)))
 
 
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」')
@@ -194,7 +199,7 @@ def query_terms(q: str) -> list[QueryTerm]:
         cs = tuple(chars(text))
         if not cs:
             continue
-        terms.append(QueryTerm(text=text, chars=cs, words=tuple(dict.fromkeys(words(text))), phrase=phrase))
+        terms.append(QueryTerm(text=text, chars=cs, phrase=phrase))
     return terms
 
 
