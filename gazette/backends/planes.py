@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 
@@ -41,6 +42,9 @@ class Planes:
     #: More distinct values than this in a field: facets are grouped in SQL instead
     #: (a value code is 16 bits).
     MAX_VALUES = 4096
+    #: Title keys read first by :meth:`title_matches` (then four times as many each
+    #: time): a first page's share is usually among the first few.
+    TITLE_BATCH = 256
 
     def __init__(self, conn: sqlite3.Connection, generation: str) -> None:
         self.generation = generation
@@ -178,19 +182,45 @@ class Planes:
         return plane
 
     def title_matches(
-        self, keys_csv: str | None, matched: np.ndarray, key_bits: int, length_cap: int
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The title matches among ``matched``: their rowids and title lengths, in no
-        particular order.
+        self,
+        fetch: Callable[[int], list[tuple[int]]],
+        matched: np.ndarray,
+        end: int,
+        key_bits: int,
+        length_cap: int,
+    ) -> tuple[np.ndarray, np.ndarray, bool]:
+        """The title matches among ``matched``, shortest title first: their rowids,
+        their title lengths, and whether they are all of them.
 
-        ``keys_csv`` lists ``docs_title`` keys (``group_concat(rowid)``): the
-        document's rowid in the low ``key_bits`` bits, ``length_cap`` minus its title's
-        length in tokens above.
+        ``fetch(n)`` returns up to ``n`` more ``docs_title`` keys (1-tuples) in
+        descending order, the order of title lengths: a key has the document's rowid
+        in the low ``key_bits`` bits and ``length_cap`` minus its title's length in
+        tokens above. Reading stops once the first ``end`` matches of the ranked order
+        (length, then :attr:`rank`) are certain: ``end`` are read and a longer title
+        follows them. Otherwise (fewer than ``end`` of them) every one is read, as the
+        other matches are those not among them.
         """
-        keys = self.matches(keys_csv)
-        docs = keys & ((1 << key_bits) - 1)
-        keep = self.members(matched)[docs]
-        return docs[keep], length_cap - (keys[keep] >> key_bits)
+        member = self.members(matched)
+        low = (1 << key_bits) - 1
+        docs_read: list[np.ndarray] = []
+        lengths_read: list[np.ndarray] = []
+        kept = 0
+        batch = self.TITLE_BATCH
+        while True:
+            rows = fetch(batch)
+            keys = np.fromiter((r[0] for r in rows), np.int64, len(rows))
+            keep = member[keys & low]
+            lengths = length_cap - (keys >> key_bits)
+            docs_read.append(keys[keep] & low)
+            lengths_read.append(lengths[keep])
+            kept += int(keep.sum())
+            if len(rows) < batch:
+                return np.concatenate(docs_read), np.concatenate(lengths_read), True
+            if 0 < end <= kept:
+                boundary = np.concatenate(lengths_read)[end - 1]
+                if lengths[-1] > boundary:  # every title not read is longer still
+                    return np.concatenate(docs_read), np.concatenate(lengths_read), False
+            batch = min(batch * 4, 65536)
 
     def shortest_titles(
         self, docs: np.ndarray, lengths: np.ndarray, offset: int, size: int

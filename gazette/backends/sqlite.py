@@ -912,9 +912,12 @@ class SQLiteBackend:
         """Rows ``offset … offset+size`` of the ranked order (:meth:`_ranked_page`)
         when the planes hold every match (``matched``: filters applied).
 
-        The title matches are read as one ``group_concat`` of ``docs_title`` keys
-        (which state each title's length), kept when they are matches, and the page's
-        share of them picked in order by the planes. The other matches are
+        The title matches are read from ``docs_title`` keys (which state each title's
+        length) in their order, shortest title first, kept when they are matches, only
+        as far as the page needs (:meth:`Planes.title_matches`: at 100,000 documents
+        住房公积金 has 6,305 title matches, read in 2.2 ms whole and 0.2 ms as far as
+        a first page), and the page's share of them picked in order by the planes.
+        When the page reaches past them, all were read. The other matches are
         ``matched`` without them; a tier of ``RANK_WINDOW`` of those, newest indexed
         first, is scored by reading BM25 over the rowid range it spans, with the text
         expression ``scored`` (with or without marks: a mark's column weighs 0, so the
@@ -922,19 +925,24 @@ class SQLiteBackend:
         range outside the tier are dropped). Neither part joins ``docs_meta``: only the
         page's rows are read from it.
         """
-        keys = conn.execute(
-            "SELECT group_concat(rowid) FROM docs_title WHERE docs_title MATCH :title",
-            {"title": _with_marks(_title_expression(terms), marks.values(), True)},
-        ).fetchone()[0]
-        titled, lengths = planes.title_matches(keys, matched, _ROWID_BITS, _TITLE_LENGTH_CAP)
         end = offset + size
+        keys = conn.execute(
+            "SELECT rowid FROM docs_title WHERE docs_title MATCH :title ORDER BY rowid DESC",
+            {"title": _with_marks(_title_expression(terms), marks.values(), True)},
+        )
+        try:
+            titled, lengths, _ = planes.title_matches(
+                keys.fetchmany, matched, end, _ROWID_BITS, _TITLE_LENGTH_CAP
+            )
+        finally:
+            keys.close()
         width = _query_width(terms)
         picked = [
             (int(d), -_title_score(width, int(n)))
             for d, n in zip(*planes.shortest_titles(titled, lengths, offset, size))
         ]
         titles = len(titled)
-        if end > titles:
+        if end > titles:  # (then every title match was read)
             others = planes.others(matched, titled)
             window = self.RANK_WINDOW
             start, stop = max(offset, titles) - titles, end - titles

@@ -311,14 +311,17 @@ def test_filters_in_the_full_text_expression_answer_as_sql_filters(sqlite_backen
     assert sum(1 for r in marked if r["hits"]) > len(queries) // 3
 
 
-def test_answers_from_the_planes_equal_the_sql_answers(sqlite_backend, monkeypatch):
+@pytest.mark.parametrize("title_batch", [1, 3, 256])
+def test_answers_from_the_planes_equal_the_sql_answers(sqlite_backend, monkeypatch, title_batch):
     """With the planes, a text search reads its matches from the full-text table alone
     and takes totals, facets and the newest-first page from them, and skips the page
     reads past the last match; every answer equals the one computed in SQL alone
     (planes and marks off): dates with ties and undated documents, filters the planes
-    state and ones they cannot, private documents, pages past the end."""
+    state and ones they cannot, private documents, pages past the end. Title matches
+    are read in batches (``title_batch`` first) only as far as a page needs them."""
     from gazette.backends.planes import Planes
 
+    monkeypatch.setattr(Planes, "TITLE_BATCH", title_batch)
     backend = sqlite_backend
     backend.RANK_WINDOW = 4
     docs = [
