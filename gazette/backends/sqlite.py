@@ -221,7 +221,7 @@ _STATUS_SQL = """CASE
 # Read-side connection settings: temporary tables in memory, and no memory-mapped
 # reads: at 100,000 documents they were about 10 % faster, but every mapped page of the
 # 2.6 GB archive counts in the server's RSS (peak 778 MB per worker against 245 MB
-# without). The page cache is set per connection (``SQLiteBackend.page_cache_kib``).
+# without). The page cache is set per connection (``SQLiteBackend.PAGE_CACHE_KIB``).
 _PRAGMAS = (
     "PRAGMA mmap_size=0",
     "PRAGMA temp_store=MEMORY",
