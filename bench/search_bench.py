@@ -10,8 +10,10 @@
   (:func:`warm_up`: rounds of all queries until round times stop falling, which
   Elasticsearch needs after a start; the first round's figures are reported),
   in-process through the backend's ``search`` (page 1, 10 hits, highlights
-  included); p50/p95/p99 per kind. The SQLite result cache is off unless ``--cache``
-  (with it, every timed search repeats a warm-up query and is answered from the cache).
+  included); p50/p95/p99 per kind. The SQLite result cache and Elasticsearch's shard
+  request cache (which keeps the counting half of a ranked faceted search) are off
+  unless ``--cache`` (with it, every timed search repeats a warm-up query and is
+  answered from the cache).
   ``--sql-facets`` measures SQLite with its facet planes off: the SQL grouping every
   facet falls back to when a field has more than ``Planes.MAX_VALUES`` values (a
   province's archive with thousands of issuers).
@@ -328,6 +330,9 @@ def run(
             backend, es_figures = build_es(work, es_url, n, workers=workers)
             result["builds"][f"elasticsearch_{n}"] = es_figures
             log(f"search latency, Elasticsearch, {n:,} documents")
+            backend.client.indices.put_settings(
+                index=backend.alias, settings={"index.requests.cache.enable": cache}
+            )
             result["search"][f"elasticsearch_{n}"] = search_latency(backend, rounds)
             backend.close()
     return result
@@ -383,7 +388,8 @@ def main() -> None:
     parser.add_argument(
         "--cache",
         action="store_true",
-        help="keep the SQLite result cache on (repeated queries are then cache hits)",
+        help="keep the SQLite result cache and Elasticsearch's request cache on "
+        "(repeated queries are then cache hits)",
     )
     parser.add_argument(
         "--sql-facets",

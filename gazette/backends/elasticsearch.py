@@ -27,7 +27,9 @@ Layout (the index definition is data: ``index_mappings/gazette-documents-v2.json
   rank, as one BM25F ``combined_fields`` query (title 8, body 2);
 * keyword/date fields for filters, facets and the as-of status
   (:func:`gazette.status.index_fields`); the status facet is derived from the few
-  invalidated documents and a range aggregation on the expiry date;
+  invalidated documents and a range aggregation on the expiry date. A ranked search
+  with facets is an ``_msearch`` of two: the page of hits, and the unscored total and
+  aggregations;
 * ``original`` — stored, not indexed: what a :class:`SearchHit` shows, including the
   original text from which snippets are cut.
 
@@ -43,6 +45,7 @@ that raced with the deletion are retried on the new index.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import time
@@ -58,6 +61,7 @@ from elasticsearch import (
     TransportError,
     helpers,
 )
+from elasticsearch.exceptions import HTTP_EXCEPTIONS
 
 import index_mappings
 from gazette import analysis
@@ -569,31 +573,66 @@ class ElasticsearchBackend:
             boolq.update(self._text_query(terms))
         date_order = [{"written_date": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
         sort = date_order if query.sort == "date" or not terms else [{"_score": "desc"}, *date_order]
-        body: dict[str, Any] = {
+        hits_body: dict[str, Any] = {
             "query": {"bool": boolq},
             "sort": sort,
-            "from_": (query.page - 1) * query.size,
+            "from": (query.page - 1) * query.size,
             "size": query.size,
             "track_total_hits": True,
-            "source_includes": ["original", "invalid_status", "invalid_from", "expiry_date"],
+            "_source": {"includes": ["original", "invalid_status", "invalid_from", "expiry_date"]},
         }
-        if query.facets:
-            body["aggs"] = self._aggs(as_of)
-        resp = self._search_with_retry(body)
-        if resp is None:
+        bodies = [hits_body]
+        if query.facets and terms:
+            # A ranked search with facets is two searches in one _msearch, which
+            # Elasticsearch runs side by side: the hits, ranked without an exact total
+            # so that scoring can skip documents that cannot reach the page, and the
+            # total and facets, counted without scoring (a size-0 search, which the
+            # shard request cache keeps until the next refresh). In one search the
+            # aggregations made every match be scored.
+            hits_body["track_total_hits"] = False
+            bodies.append(self._counts_body(boolq, as_of))
+        elif query.facets:
+            hits_body["aggs"] = self._aggs(as_of)
+        resps = self._search_with_retry(bodies)
+        if resps is None:
             return _empty_result(query)
-        hits = [self._hit(h, terms, as_of) for h in resp["hits"]["hits"]]
-        total = resp["hits"]["total"]["value"]
+        counted = resps[-1]
+        hits = [self._hit(h, terms, as_of) for h in resps[0]["hits"]["hits"]]
+        total = counted["hits"]["total"]["value"]
         facets: dict[str, dict[str, int]] = {}
         if query.facets:
-            aggs = resp.get("aggregations", {})
+            aggs = counted.get("aggregations", {})
             facets["status"] = self._status_facet(aggs, total)
             for name in ("issuer", "year", "doc_type"):
                 facets[name] = {str(b["key"]): b["doc_count"] for b in aggs[name]["buckets"]}
         return SearchResult(total=total, hits=hits, facets=facets)
 
-    def _search_with_retry(self, body: dict) -> dict | None:
-        """Run a search; ``None`` when no index exists yet.
+    def _counts_body(self, boolq: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+        """The exact total and the facets of ``boolq``'s matches, nothing scored."""
+        return {
+            "query": {"bool": {"filter": [*boolq["filter"], *boolq.get("must", [])]}},
+            "size": 0,
+            "track_total_hits": True,
+            "aggs": self._aggs(as_of),
+        }
+
+    def _send(self, bodies: list[dict]) -> list[dict]:
+        """One search, or several in one ``_msearch``; a failed part raises the error
+        the client raises for a failed search (so both take the same paths below)."""
+        if len(bodies) == 1:
+            return [self.client.search(index=self.alias, body=bodies[0]).body]
+        resp = self.client.msearch(searches=[part for body in bodies for part in ({"index": self.alias}, body)])
+        out = []
+        for item in resp["responses"]:
+            if "error" in item:
+                status = int(item.get("status") or 500)
+                cls = HTTP_EXCEPTIONS.get(status, ApiError)
+                raise cls(str(item["error"]), dataclasses.replace(resp.meta, status=status), item)
+            out.append(item)
+        return out
+
+    def _search_with_retry(self, bodies: list[dict]) -> list[dict] | None:
+        """Run searches (see :meth:`_send`); ``None`` when no index exists yet.
 
         A search that resolved the alias just before a reindex deleted the old index
         can fail on that index; it is retried (the alias then names the new one).
@@ -604,7 +643,7 @@ class ElasticsearchBackend:
                 time.sleep(0.05 * attempt)
             with self._errors("search"):
                 try:
-                    resp = self.client.search(index=self.alias, **body)
+                    resps = self._send(bodies)
                 except NotFoundError as exc:
                     if not self.client.indices.exists_alias(name=self.alias):
                         return None
@@ -617,16 +656,16 @@ class ElasticsearchBackend:
                         last = exc
                         continue
                     raise
-            shards = resp.get("_shards", {})
-            if shards.get("failed"):
-                failures = shards.get("failures") or [{}]
+            failed = next((r["_shards"] for r in resps if r.get("_shards", {}).get("failed")), None)
+            if failed:
+                failures = failed.get("failures") or [{}]
                 reason = (failures[0].get("reason") or {}) if isinstance(failures[0], dict) else {}
                 kind = reason.get("type", "") if isinstance(reason, dict) else ""
                 if kind in ("query_shard_exception", "search_parse_exception", "illegal_argument_exception"):
                     raise QueryError(f"Elasticsearch rejected the search: {kind}: {reason.get('reason', '')}")
-                last = f"{shards['failed']} of {shards.get('total')} shards failed: {kind} {reason.get('reason', '')}"
+                last = f"{failed['failed']} of {failed.get('total')} shards failed: {kind} {reason.get('reason', '')}"
                 continue
-            return resp.body
+            return resps
         if isinstance(last, NotFoundError):
             raise BackendUnavailable(
                 f"Elasticsearch at {_safe_url(self.url)} failed to search: {_reason(last)}"

@@ -292,6 +292,40 @@ def test_index_replaces_by_id_and_status_is_evaluated_as_of(es):
     assert before.status == Status.valid
 
 
+# -- ranked searches with facets ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "住房公积金"},
+        {"q": "税 管理"},
+        {"q": "通知", "page": 3},
+        {"q": "公积金", "sort": "date"},
+        {"q": "办法", "doc_type": "办法", "status": "valid"},
+    ],
+)
+def test_a_ranked_faceted_search_ranks_and_counts_like_its_halves(es, params):
+    # A ranked search with facets runs as two searches (hits without an exact total;
+    # total and facets unscored): the page must be the one the search without facets
+    # ranks, and the total the server's own count of the matches.
+    es.index(_synthetic(300))
+    faceted = es.search(SearchQuery(**params, facets=True))
+    plain = es.search(SearchQuery(**params, facets=False))
+    assert faceted.hits == plain.hits
+    assert faceted.total == plain.total > 0
+    for name in ("status", "doc_type", "year"):
+        assert sum(faceted.facets[name].values()) == faceted.total, name
+
+
+def test_a_failed_half_of_a_split_search_is_a_query_error(es):
+    es.ensure_index()
+    ranked = {"query": {"match_all": {}}, "size": 1, "track_total_hits": False}
+    bad = {"size": 0, "aggs": {"x": {"terms": {"field": "chars"}}}}  # text fields have no doc values
+    with pytest.raises(QueryError, match="HTTP 400"):
+        es._search_with_retry([ranked, bad])
+
+
 # -- bulk loads ---------------------------------------------------------------------------
 
 
