@@ -307,8 +307,8 @@ def test_index_replaces_by_id_and_status_is_evaluated_as_of(es):
 )
 def test_a_ranked_faceted_search_ranks_and_counts_like_its_halves(es, params):
     # A ranked search with facets runs as two searches (hits without an exact total;
-    # total and facets unscored): the page must be the one the search without facets
-    # ranks, and the total the server's own count of the matches.
+    # total and facets unscored): its page and total must be those of the same search
+    # without facets (one search, exact total), and each facet must count every match.
     es.index(_synthetic(300))
     faceted = es.search(SearchQuery(**params, facets=True))
     plain = es.search(SearchQuery(**params, facets=False))
