@@ -188,9 +188,9 @@ class Planes:
         end: int,
         key_bits: int,
         length_cap: int,
-    ) -> tuple[np.ndarray, np.ndarray, bool]:
-        """The title matches among ``matched``, shortest title first: their rowids,
-        their title lengths, and whether they are all of them.
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The title matches among ``matched``, shortest title first: their rowids and
+        their title lengths.
 
         ``fetch(n)`` returns up to ``n`` more ``docs_title`` keys (1-tuples) in
         descending order, the order of title lengths: a key has the document's rowid
@@ -198,7 +198,7 @@ class Planes:
         tokens above. Reading stops once the first ``end`` matches of the ranked order
         (length, then :attr:`rank`) are certain: ``end`` are read and a longer title
         follows them. Otherwise (fewer than ``end`` of them) every one is read, as the
-        other matches are those not among them.
+        other matches are those not among them: fewer than ``end`` returned means all.
         """
         member = self.members(matched)
         low = (1 << key_bits) - 1
@@ -215,11 +215,11 @@ class Planes:
             lengths_read.append(lengths[keep])
             kept += int(keep.sum())
             if len(rows) < batch:
-                return np.concatenate(docs_read), np.concatenate(lengths_read), True
+                return np.concatenate(docs_read), np.concatenate(lengths_read)
             if 0 < end <= kept:
                 boundary = np.concatenate(lengths_read)[end - 1]
                 if lengths[-1] > boundary:  # every title not read is longer still
-                    return np.concatenate(docs_read), np.concatenate(lengths_read), False
+                    return np.concatenate(docs_read), np.concatenate(lengths_read)
             batch = min(batch * 4, 65536)
 
     def shortest_titles(

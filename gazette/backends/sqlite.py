@@ -935,7 +935,7 @@ class SQLiteBackend:
             {"title": _with_marks(_title_expression(terms), marks.values(), True)},
         )
         try:
-            titled, lengths, _ = planes.title_matches(
+            titled, lengths = planes.title_matches(
                 keys.fetchmany, matched, end, _ROWID_BITS, _TITLE_LENGTH_CAP
             )
         finally:
